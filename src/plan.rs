@@ -1,0 +1,601 @@
+//! From an account to the probes that will tell its causes apart. Pure: no
+//! I/O, no clock; the probe engine carries the plan out.
+//!
+//! The first wave is known from the settings alone: the local network, the
+//! DNS questions about the configured hosts and the e-mail domain, the
+//! configured endpoints (probed in full), and their neighbours on the same
+//! host (standard ports and the other security mode, looked at only).
+//! [`published_endpoints`] adds a second wave once MX and SRV answers are
+//! in: the hosts the domain publishes, looked at only.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use crate::account::{Account, Protocol, Security, Service, StoreSettings};
+use crate::catalogue::Category;
+use crate::evidence::{
+    Depth, DnsAnswer, DnsLookup, DnsOutcome, Endpoint, Publisher, RecordKind, Role,
+};
+
+/// What the user asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    #[default]
+    Everything,
+    Only(Category),
+}
+
+impl Scope {
+    pub fn includes(self, category: Category) -> bool {
+        match self {
+            Scope::Everything => true,
+            Scope::Only(c) => c == category,
+        }
+    }
+}
+
+/// Time limits of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bound on every single network wait (connect, one reply, a handshake).
+    pub timeout: Duration,
+    /// Bound on the whole run.
+    pub deadline: Duration,
+    /// Connects of the stability probe.
+    pub stability_attempts: u8,
+}
+
+impl Limits {
+    /// The overall deadline follows from the per-wait timeout: a full
+    /// dialogue is a handful of waits, all probes run at once.
+    pub fn from_timeout(timeout: Duration) -> Self {
+        Limits {
+            timeout,
+            deadline: timeout * 4,
+            stability_attempts: 5,
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::from_timeout(Duration::from_secs(5))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DnsQuery {
+    pub kind: RecordKind,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EndpointSpec {
+    pub service: Service,
+    pub role: Role,
+    pub endpoint: Endpoint,
+    pub depth: Depth,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StabilitySpec {
+    pub service: Service,
+    pub endpoint: Endpoint,
+    pub attempts: u8,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub account: Account,
+    pub scope: Scope,
+    pub limits: Limits,
+    /// Read the local interfaces and routes (at the start, and again at the end).
+    pub local_network: bool,
+    pub dns: Vec<DnsQuery>,
+    pub endpoints: Vec<EndpointSpec>,
+    pub stability: Vec<StabilitySpec>,
+    pub store: Option<StoreSettings>,
+}
+
+/// The SRV service labels (RFC 6186, RFC 8314) for a protocol, with the
+/// security each implies.
+pub fn srv_labels(protocol: Protocol) -> &'static [(&'static str, Security)] {
+    match protocol {
+        Protocol::Imap => &[
+            ("_imaps._tcp", Security::Tls),
+            ("_imap._tcp", Security::Starttls),
+        ],
+        Protocol::Pop3 => &[
+            ("_pop3s._tcp", Security::Tls),
+            ("_pop3._tcp", Security::Starttls),
+        ],
+        Protocol::Smtp => &[
+            ("_submissions._tcp", Security::Tls),
+            ("_submission._tcp", Security::Starttls),
+        ],
+    }
+}
+
+/// How many MX hosts get their mail ports looked at.
+const MX_HOSTS_PROBED: usize = 2;
+
+pub fn plan(account: &Account, scope: Scope, limits: Limits) -> Plan {
+    let mut dns = BTreeSet::new();
+    let mut endpoints = BTreeSet::new();
+    let mut stability = Vec::new();
+
+    let domain = account.domain();
+    for service in [Service::Incoming, Service::Outgoing] {
+        let Some(server) = account.server(service) else {
+            continue;
+        };
+        let host = normalise_host(&server.host);
+        if !is_ip_literal(&host) {
+            dns.insert(DnsQuery {
+                name: host.clone(),
+                kind: RecordKind::A,
+            });
+            dns.insert(DnsQuery {
+                name: host.clone(),
+                kind: RecordKind::Aaaa,
+            });
+        }
+        if let Some(domain) = &domain {
+            dns.insert(DnsQuery {
+                name: domain.clone(),
+                kind: RecordKind::Mx,
+            });
+            for (label, _) in srv_labels(server.protocol) {
+                dns.insert(DnsQuery {
+                    name: format!("{label}.{domain}"),
+                    kind: RecordKind::Srv,
+                });
+            }
+        }
+
+        let configured = Endpoint {
+            protocol: server.protocol,
+            host: host.clone(),
+            port: server.port,
+            security: server.security,
+        };
+        for neighbour in same_host_neighbours(&configured) {
+            endpoints.insert(EndpointSpec {
+                service,
+                role: Role::SameHost,
+                endpoint: neighbour,
+                depth: Depth::Look,
+            });
+        }
+        if scope.includes(Category::Broken) && limits.stability_attempts > 0 {
+            stability.push(StabilitySpec {
+                service,
+                endpoint: configured.clone(),
+                attempts: limits.stability_attempts,
+            });
+        }
+        endpoints.insert(EndpointSpec {
+            service,
+            role: Role::Configured,
+            endpoint: configured,
+            depth: Depth::Full,
+        });
+    }
+
+    Plan {
+        account: account.clone(),
+        scope,
+        limits,
+        local_network: account.incoming.is_some() || account.outgoing.is_some(),
+        dns: dns.into_iter().collect(),
+        endpoints: endpoints.into_iter().collect(),
+        stability,
+        store: account.store.clone(),
+    }
+}
+
+/// The standard ports of the configured protocol on the same host, and the
+/// configured port in the other security mode: whichever answers names the
+/// setting that works (connect causes 5, 6 and 7).
+fn same_host_neighbours(configured: &Endpoint) -> Vec<Endpoint> {
+    let mut out = Vec::new();
+    let mut push = |port: u16, security: Security| {
+        let candidate = Endpoint {
+            protocol: configured.protocol,
+            host: configured.host.clone(),
+            port,
+            security,
+        };
+        if candidate != *configured && !out.contains(&candidate) {
+            out.push(candidate);
+        }
+    };
+    for &(port, security) in configured.protocol.standard_endpoints() {
+        push(port, security);
+    }
+    let other_mode = match configured.security {
+        Security::Tls => Security::Starttls,
+        Security::Starttls | Security::None => Security::Tls,
+    };
+    push(configured.port, other_mode);
+    out
+}
+
+/// Endpoints on the hosts a finished MX or SRV lookup names, for every
+/// configured service they concern, minus what the plan already probes.
+pub fn published_endpoints(plan: &Plan, lookup: &DnsLookup) -> Vec<EndpointSpec> {
+    let DnsOutcome::Found(answers) = &lookup.outcome else {
+        return Vec::new();
+    };
+    let mut out: Vec<EndpointSpec> = Vec::new();
+    let mut add = |spec: EndpointSpec, out: &mut Vec<EndpointSpec>| {
+        let known = plan
+            .endpoints
+            .iter()
+            .chain(out.iter())
+            .any(|e| e.service == spec.service && e.endpoint == spec.endpoint);
+        if !known {
+            out.push(spec);
+        }
+    };
+
+    for service in [Service::Incoming, Service::Outgoing] {
+        let Some(server) = plan.account.server(service) else {
+            continue;
+        };
+        match lookup.kind {
+            RecordKind::Srv => {
+                let Some(&(label, security)) = srv_labels(server.protocol)
+                    .iter()
+                    .find(|(label, _)| lookup.name.starts_with(&format!("{label}.")))
+                else {
+                    continue;
+                };
+                for answer in answers {
+                    let DnsAnswer::Srv { port, target, .. } = answer else {
+                        continue;
+                    };
+                    let host = normalise_host(target);
+                    // RFC 2782: a target of "." means "not offered here".
+                    if host.is_empty() || *port == 0 {
+                        continue;
+                    }
+                    add(
+                        EndpointSpec {
+                            service,
+                            role: Role::Published(Publisher::Srv(label.to_owned())),
+                            endpoint: Endpoint {
+                                protocol: server.protocol,
+                                host,
+                                port: *port,
+                                security,
+                            },
+                            depth: Depth::Look,
+                        },
+                        &mut out,
+                    );
+                }
+            }
+            RecordKind::Mx => {
+                let mut mx: Vec<(u16, String)> = answers
+                    .iter()
+                    .filter_map(|a| match a {
+                        DnsAnswer::Mx {
+                            preference,
+                            exchange,
+                        } => Some((*preference, normalise_host(exchange))),
+                        _ => None,
+                    })
+                    // RFC 7505 null MX: the domain takes no mail.
+                    .filter(|(_, host)| !host.is_empty())
+                    .collect();
+                mx.sort();
+                mx.dedup_by(|a, b| a.1 == b.1);
+                for (_, host) in mx.into_iter().take(MX_HOSTS_PROBED) {
+                    if host == normalise_host(&server.host) {
+                        continue;
+                    }
+                    for &(port, security) in server.protocol.standard_endpoints() {
+                        add(
+                            EndpointSpec {
+                                service,
+                                role: Role::Published(Publisher::Mx),
+                                endpoint: Endpoint {
+                                    protocol: server.protocol,
+                                    host: host.clone(),
+                                    port,
+                                    security,
+                                },
+                                depth: Depth::Look,
+                            },
+                            &mut out,
+                        );
+                    }
+                }
+            }
+            RecordKind::A | RecordKind::Aaaa => {}
+        }
+    }
+    out
+}
+
+/// Lowercase, without a trailing dot or IPv6 brackets.
+pub fn normalise_host(host: &str) -> String {
+    host.trim()
+        .trim_end_matches('.')
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase()
+}
+
+pub fn is_ip_literal(host: &str) -> bool {
+    host.parse::<std::net::IpAddr>().is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::{AuthMech, PasswordSource, ServerSettings};
+    use rstest::rstest;
+
+    fn server(protocol: Protocol, host: &str, port: u16, security: Security) -> ServerSettings {
+        ServerSettings {
+            protocol,
+            host: host.into(),
+            port,
+            port_explicit: true,
+            security,
+            auth: AuthMech::Auto,
+            username: "alice@example.org".into(),
+            password: PasswordSource::Unset,
+            ca_file: None,
+            allow_plaintext_auth: false,
+            relay_probe_rcpt: None,
+        }
+    }
+
+    fn account() -> Account {
+        Account {
+            name: "work".into(),
+            email: "alice@Example.org".into(),
+            incoming: Some(server(
+                Protocol::Imap,
+                "Mail.Example.org.",
+                993,
+                Security::Tls,
+            )),
+            outgoing: Some(server(
+                Protocol::Smtp,
+                "mail.example.org",
+                587,
+                Security::Starttls,
+            )),
+            store: None,
+        }
+    }
+
+    fn targets(plan: &Plan, service: Service, role: Role) -> Vec<String> {
+        plan.endpoints
+            .iter()
+            .filter(|e| e.service == service && e.role == role)
+            .map(|e| format!("{}/{}", e.endpoint.port, e.endpoint.security.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn configured_endpoints_are_probed_in_full_and_only_they() {
+        let plan = plan(&account(), Scope::Everything, Limits::default());
+        for e in &plan.endpoints {
+            assert_eq!(e.depth == Depth::Full, e.role == Role::Configured, "{e:?}");
+        }
+        assert_eq!(
+            targets(&plan, Service::Incoming, Role::Configured),
+            ["993/tls"]
+        );
+        assert_eq!(
+            plan.endpoints
+                .iter()
+                .filter(|e| e.endpoint.host != "mail.example.org")
+                .count(),
+            0
+        );
+    }
+
+    #[rstest]
+    #[case::imaps(Protocol::Imap, 993, Security::Tls, &["143/starttls", "993/starttls"])]
+    #[case::imap_starttls(Protocol::Imap, 143, Security::Starttls, &["143/tls", "993/tls"])]
+    #[case::pop3_odd_port(Protocol::Pop3, 1110, Security::None, &["110/starttls", "1110/tls", "995/tls"])]
+    #[case::smtp_25(Protocol::Smtp, 25, Security::Starttls, &["25/tls", "465/tls", "587/starttls"])]
+    fn neighbours_cover_standard_ports_and_the_other_mode(
+        #[case] protocol: Protocol,
+        #[case] port: u16,
+        #[case] security: Security,
+        #[case] expected: &[&str],
+    ) {
+        let mut acc = account();
+        acc.outgoing = None;
+        acc.incoming = Some(server(protocol, "mail.example.org", port, security));
+        if protocol == Protocol::Smtp {
+            acc.outgoing = acc.incoming.take();
+        }
+        let service = if protocol == Protocol::Smtp {
+            Service::Outgoing
+        } else {
+            Service::Incoming
+        };
+        let plan = plan(&acc, Scope::Everything, Limits::default());
+        let mut got = targets(&plan, service, Role::SameHost);
+        got.sort();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn dns_questions_are_deduplicated_and_normalised() {
+        let plan = plan(&account(), Scope::Everything, Limits::default());
+        let names: Vec<String> = plan
+            .dns
+            .iter()
+            .map(|q| format!("{} {}", q.kind, q.name))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "A mail.example.org",
+                "AAAA mail.example.org",
+                "MX example.org",
+                "SRV _imap._tcp.example.org",
+                "SRV _imaps._tcp.example.org",
+                "SRV _submission._tcp.example.org",
+                "SRV _submissions._tcp.example.org",
+            ]
+        );
+    }
+
+    #[test]
+    fn ip_literals_are_not_looked_up() {
+        let mut acc = account();
+        acc.incoming = Some(server(Protocol::Imap, "[::1]", 993, Security::Tls));
+        acc.outgoing = None;
+        let plan = plan(&acc, Scope::Everything, Limits::default());
+        assert!(
+            plan.dns
+                .iter()
+                .all(|q| q.kind != RecordKind::A && q.kind != RecordKind::Aaaa)
+        );
+        assert_eq!(plan.endpoints[0].endpoint.host, "::1");
+    }
+
+    #[rstest]
+    #[case::everything(Scope::Everything, 2)]
+    #[case::broken(Scope::Only(Category::Broken), 2)]
+    #[case::connect(Scope::Only(Category::Connect), 0)]
+    fn stability_only_when_broken_is_asked(#[case] scope: Scope, #[case] expected: usize) {
+        assert_eq!(
+            plan(&account(), scope, Limits::default()).stability.len(),
+            expected
+        );
+    }
+
+    fn lookup(name: &str, kind: RecordKind, answers: Vec<DnsAnswer>) -> DnsLookup {
+        DnsLookup {
+            name: name.into(),
+            kind,
+            outcome: DnsOutcome::Found(answers),
+            ms: 1.0,
+        }
+    }
+
+    #[test]
+    fn srv_targets_become_published_endpoints() {
+        let plan = plan(&account(), Scope::Everything, Limits::default());
+        let srv = lookup(
+            "_imaps._tcp.example.org",
+            RecordKind::Srv,
+            vec![
+                DnsAnswer::Srv {
+                    priority: 0,
+                    weight: 1,
+                    port: 993,
+                    target: "imap.Provider.net.".into(),
+                },
+                DnsAnswer::Srv {
+                    priority: 0,
+                    weight: 1,
+                    port: 0,
+                    target: ".".into(),
+                },
+            ],
+        );
+        let got = published_endpoints(&plan, &srv);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].service, Service::Incoming);
+        assert_eq!(
+            got[0].endpoint.to_string(),
+            "IMAP imap.provider.net:993 TLS"
+        );
+        assert_eq!(
+            got[0].role,
+            Role::Published(Publisher::Srv("_imaps._tcp".into()))
+        );
+        assert_eq!(got[0].depth, Depth::Look);
+    }
+
+    #[test]
+    fn srv_naming_the_configured_endpoint_adds_nothing() {
+        let plan = plan(&account(), Scope::Everything, Limits::default());
+        let srv = lookup(
+            "_submission._tcp.example.org",
+            RecordKind::Srv,
+            vec![DnsAnswer::Srv {
+                priority: 0,
+                weight: 1,
+                port: 587,
+                target: "mail.example.org.".into(),
+            }],
+        );
+        assert!(published_endpoints(&plan, &srv).is_empty());
+    }
+
+    #[test]
+    fn mx_hosts_get_standard_ports_of_each_service() {
+        let plan = plan(&account(), Scope::Everything, Limits::default());
+        let mx = lookup(
+            "example.org",
+            RecordKind::Mx,
+            vec![
+                DnsAnswer::Mx {
+                    preference: 20,
+                    exchange: "mx2.example.org.".into(),
+                },
+                DnsAnswer::Mx {
+                    preference: 10,
+                    exchange: "mx1.example.org.".into(),
+                },
+                DnsAnswer::Mx {
+                    preference: 30,
+                    exchange: "mx3.example.org.".into(),
+                },
+            ],
+        );
+        let got = published_endpoints(&plan, &mx);
+        let hosts: BTreeSet<&str> = got.iter().map(|e| e.endpoint.host.as_str()).collect();
+        assert_eq!(
+            hosts,
+            BTreeSet::from(["mx1.example.org", "mx2.example.org"])
+        );
+        // 2 IMAP + 3 SMTP ports per host.
+        assert_eq!(got.len(), 10);
+    }
+
+    #[test]
+    fn null_mx_is_ignored() {
+        let plan = plan(&account(), Scope::Everything, Limits::default());
+        let mx = lookup(
+            "example.org",
+            RecordKind::Mx,
+            vec![DnsAnswer::Mx {
+                preference: 0,
+                exchange: ".".into(),
+            }],
+        );
+        assert!(published_endpoints(&plan, &mx).is_empty());
+    }
+
+    #[test]
+    fn store_only_account_has_no_network_probes() {
+        let acc = Account {
+            name: "local".into(),
+            email: "a@example.org".into(),
+            incoming: None,
+            outgoing: None,
+            store: Some(StoreSettings {
+                path: "/tmp/m".into(),
+                format: crate::account::StoreFormat::Maildir,
+            }),
+        };
+        let plan = plan(&acc, Scope::Everything, Limits::default());
+        assert!(!plan.local_network);
+        assert!(plan.dns.is_empty() && plan.endpoints.is_empty());
+        assert!(plan.store.is_some());
+    }
+}
