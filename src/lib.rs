@@ -16,6 +16,8 @@ pub mod diagnose;
 pub mod event;
 pub mod evidence;
 pub mod finding;
+pub mod lab;
+pub mod password;
 pub mod plan;
 pub mod probe;
 pub mod secret;
