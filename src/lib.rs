@@ -21,3 +21,4 @@ pub mod password;
 pub mod plan;
 pub mod probe;
 pub mod secret;
+pub mod tui;

@@ -97,6 +97,10 @@ pub struct Report {
     pub elapsed_ms: f64,
     /// The overall deadline stopped probes that were still running.
     pub deadline_hit: bool,
+    /// Things the engine itself ran into that are not observations of the
+    /// servers (a `ca_file` that could not be read, pins that could not be
+    /// saved). Shown as notes.
+    pub run_notes: Vec<String>,
 }
 
 impl Report {
@@ -113,6 +117,7 @@ impl Report {
             steps: Vec::new(),
             elapsed_ms: 0.0,
             deadline_hit: false,
+            run_notes: Vec::new(),
         }
     }
 

@@ -16,6 +16,7 @@
 //! `store`, `world` (the simulated network of the demo lab).
 
 pub mod session;
+pub mod store;
 pub mod tls;
 pub mod world;
 
