@@ -7,6 +7,7 @@
 //! 5, 7), or a conversation (`greeting`: 4, 5, 6; `tls_required`: 6).
 
 mod greeting;
+mod handshake;
 mod offline;
 mod tls_required;
 mod unanswered;
