@@ -292,16 +292,23 @@ impl<'a> Facts<'a> {
         self.host_probes().chain(self.published.iter().copied())
     }
 
-    /// The best same-host neighbour that serves the configured protocol
+    /// The best endpoint on the configured host that serves the configured protocol
     /// and passes `filter`: working ones (encryption verified) first, then
     /// by the standard order (implicit TLS first).
     pub fn alternative(
         &self,
         filter: impl Fn(&EndpointProbe) -> bool,
     ) -> Option<&'a EndpointProbe> {
+        // A port the domain publishes (SRV) on this same host counts too.
+        let published_here = self
+            .published
+            .iter()
+            .copied()
+            .filter(|p| p.endpoint.host == self.want.host && p.endpoint != self.want);
         self.same_host
             .iter()
             .copied()
+            .chain(published_here)
             .filter(|p| p.serves_expected_protocol() && filter(p))
             .min_by_key(|p| (!works(p), standard_rank(&p.endpoint), p.endpoint.port))
     }

@@ -115,11 +115,19 @@ fn auth_required(f: &Facts, s: &Session, r: &RelayOutcome, line: String, out: &m
         auth: Some(AuthMech::Auto),
         ..SettingsPatch::default()
     });
-    let turn_on = if f.server.auth == AuthMech::None {
-        "Turn on authentication for the outgoing server (auth auto), with your user name and password.".to_owned()
-    } else {
-        "Give the outgoing server a password (password, password_command or password_env) so the login can happen.".to_owned()
-    };
+    let turn_on = match &s.login {
+        _ if f.server.auth == AuthMech::None => {
+            "Turn on authentication for the outgoing server (auth auto), with your user name and password."
+        }
+        Some(LoginOutcome::Skipped(LoginSkip::NoPassword)) => {
+            "Give the outgoing server a password (password, password_command or password_env) so the login can happen."
+        }
+        Some(LoginOutcome::Skipped(LoginSkip::PasswordUnavailable(_))) => {
+            "Fix the password setting of the outgoing server (see the note) so the login can happen."
+        }
+        _ => "Once the login works (see the other findings), the server will relay your mail.",
+    }
+    .to_owned();
     let base = |c: Confidence, title: String| {
         finding(svc, ids::AUTH_REQUIRED, c, title)
             .ev(line.clone())

@@ -67,6 +67,22 @@ pub(super) fn check(f: &Facts, out: &mut Out) {
     }
     if matches!(
         s.login,
+        Some(LoginOutcome::Skipped(LoginSkip::CertificateChanged))
+    ) && !out.has(svc, ids::SECURITY_ALARM)
+    {
+        out.add(alarm_fixes(
+            finding(
+                svc,
+                ids::SECURITY_ALARM,
+                Confidence::Likely,
+                format!("The certificate of {host} changed since the last good check"),
+            )
+            .ev("mailfix did not send the password: the certificate is not the one seen at the last good check, and another authority issued it"),
+            host,
+        ));
+    }
+    if matches!(
+        s.login,
         Some(LoginOutcome::Skipped(LoginSkip::TlsNotVerified))
     ) && !out.has(svc, ids::SECURITY_ALARM)
     {

@@ -65,6 +65,26 @@ pub(super) fn check(f: &Facts, out: &mut Out) -> bool {
         return false;
     }
     if unreachable.is_empty() && silent.is_empty() {
+        // A DNS server elsewhere answered about the host: the network works.
+        let answered = [RecordKind::A, RecordKind::Aaaa]
+            .into_iter()
+            .filter_map(|k| f.report.lookup(&f.want.host, k))
+            .find(|l| {
+                matches!(
+                    l.outcome,
+                    DnsOutcome::Found(_) | DnsOutcome::NxDomain | DnsOutcome::NoRecords
+                )
+            });
+        if let Some(l) = answered.filter(|_| !local_resolver) {
+            out.rule_out(
+                svc,
+                ids::NO_NETWORK,
+                format!(
+                    "the name server answered about {} (asked {})",
+                    l.name, f.report.resolver
+                ),
+            );
+        }
         return false;
     }
 

@@ -639,3 +639,57 @@ fn dns_failure_without_offline_evidence_is_a_note() {
     let n = d.notes.iter().find(|n| n.problem).expect("note");
     has_line(&n.evidence, "SERVFAIL");
 }
+
+#[test]
+fn a_closed_port_with_a_working_neighbour_rules_out_the_rest() {
+    let d = submission_refused().diagnose();
+    for (cause, needle) in [
+        (ids::NO_NETWORK, "accepted a connection"),
+        (
+            ids::WRONG_ADDRESS,
+            "DNS resolved mail.example.org to 192.0.2.7, and port 465 answered in 12 ms",
+        ),
+        (
+            ids::FIREWALL,
+            "port 587 refused at once instead of being silently dropped",
+        ),
+        (ids::WRONG_PROTOCOL, "nothing answered on port 587"),
+        (
+            ids::TLS_MISMATCH,
+            "port 587 refused the connection before encryption could matter",
+        ),
+        (ids::OUTSIDE_BLOCKED, "port 25 of mail.example.org answered"),
+    ] {
+        let reason =
+            ruled(&d, OUT, cause).unwrap_or_else(|| panic!("{cause} not ruled out: {d:#?}"));
+        assert!(reason.contains(needle), "{cause}: {reason}");
+    }
+}
+
+#[test]
+fn a_dns_answer_from_elsewhere_rules_out_no_network() {
+    let d = nxdomain().diagnose();
+    assert_eq!(
+        ruled(&d, IN, ids::NO_NETWORK).as_deref(),
+        Some("the name server answered about mail.example.org (asked system (10.0.0.1))")
+    );
+}
+
+#[test]
+fn a_port_published_by_srv_on_the_same_host_is_an_alternative() {
+    let d = all_refused()
+        .srv("_imaps._tcp.example.org", 10993, HOST)
+        .ep(publ(
+            IN,
+            Publisher::Srv("_imaps._tcp".into()),
+            IMAP,
+            HOST,
+            10993,
+            Security::Tls,
+        )
+        .healthy())
+        .diagnose();
+    let f = must(&d, IN, ids::WRONG_PORT);
+    assert_eq!(f.confidence, Certain);
+    assert_eq!(f.patch.unwrap().describe(), "port 10993, security tls");
+}

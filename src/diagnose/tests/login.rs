@@ -501,3 +501,11 @@ fn no_auth_after_tls_on_port_25_points_to_submission() {
     assert_eq!(f.confidence, Likely);
     assert_eq!(f.patch.unwrap().describe(), "port 465, security tls");
 }
+
+#[test]
+fn a_certificate_change_skip_alone_still_alarms() {
+    let d = imap_skip(LoginSkip::CertificateChanged, &["PLAIN"]).diagnose();
+    let f = must(&d, IN, ids::SECURITY_ALARM);
+    assert_eq!(f.confidence, Likely);
+    has_line(&f.evidence, "another authority issued it");
+}

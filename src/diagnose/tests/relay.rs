@@ -191,3 +191,20 @@ fn an_unknown_test_recipient_is_only_a_note() {
     assert!(d.is_ok());
     assert!(d.notes.iter().any(|n| n.text.contains("relay_probe_rcpt")));
 }
+
+#[rstest]
+#[case::no_password(LoginSkip::NoPassword, "Give the outgoing server a password")]
+#[case::unencrypted(LoginSkip::WouldBePlaintext, "Once the login works")]
+fn the_relay_fix_follows_why_no_login_happened(#[case] skip: LoginSkip, #[case] fix: &str) {
+    let d = healthy_smtp()
+        .ep(cfg(OUT, SMTP, 587, Security::Starttls)
+            .greet(SMTP_HELLO)
+            .caps(&[], true)
+            .starttls_ok()
+            .skipped(skip)
+            .relay(false, ok(), Some(relay_denied())))
+        .diagnose();
+    let f = must(&d, OUT, ids::AUTH_REQUIRED);
+    has_line(&f.fix, fix);
+    assert!(f.patch.is_none());
+}
