@@ -80,21 +80,36 @@ pub(crate) fn join(primary: Imported, partner: Imported, keep_unmatched: bool) -
     out
 }
 
+/// Same address; or, when one side has none, the same login name that is
+/// itself an address, or the same login name on servers of the same domain.
 fn same_person(a: &ImportedAccount, b: &ImportedAccount) -> bool {
     let (ea, eb) = (&a.account.email, &b.account.email);
     if !ea.is_empty() && !eb.is_empty() {
         return ea.eq_ignore_ascii_case(eb);
     }
-    let users = |x: &ImportedAccount| -> Vec<String> {
+    let logins = |x: &ImportedAccount| -> Vec<(String, String)> {
         [&x.account.incoming, &x.account.outgoing]
             .into_iter()
             .flatten()
-            .map(|s| s.username.to_ascii_lowercase())
-            .filter(|u| !u.is_empty())
+            .filter(|s| !s.username.is_empty())
+            .map(|s| (s.username.to_ascii_lowercase(), parent_domain(&s.host)))
             .collect()
     };
-    let ub = users(b);
-    users(a).iter().any(|u| ub.contains(u))
+    let lb = logins(b);
+    logins(a).iter().any(|(user, domain)| {
+        lb.iter()
+            .any(|(u, d)| u == user && (user.contains('@') || (!d.is_empty() && d == domain)))
+    })
+}
+
+/// `imap.mail.example.org` → `example.org`; empty for an IP address.
+fn parent_domain(host: &str) -> String {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if host.parse::<std::net::IpAddr>().is_ok() || !host.contains('.') {
+        return String::new();
+    }
+    let labels: Vec<&str> = host.rsplit('.').take(2).collect();
+    format!("{}.{}", labels[1], labels[0])
 }
 
 fn merge(into: &mut ImportedAccount, other: ImportedAccount) {
@@ -116,4 +131,18 @@ fn merge(into: &mut ImportedAccount, other: ImportedAccount) {
     into.is_default |= other.is_default;
     into.origins.extend(other.origins);
     into.warnings.extend(other.warnings);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parent_domain;
+
+    #[test]
+    fn domains() {
+        assert_eq!(parent_domain("imap.mail.Example.org."), "example.org");
+        assert_eq!(parent_domain("example.org"), "example.org");
+        assert_eq!(parent_domain("localhost"), "");
+        assert_eq!(parent_domain("192.0.2.1"), "");
+        assert_eq!(parent_domain("::1"), "");
+    }
 }

@@ -233,7 +233,6 @@ fn account(
     if let Some((value, line)) = section.get("outgoing") {
         if !value.contains("://") {
             let hint = if value
-                .trim_start()
                 .split_whitespace()
                 .next()
                 .is_some_and(|w| w.ends_with("msmtp") || w.ends_with("msmtpq"))

@@ -197,48 +197,52 @@ fn convert(a: &RawAccount, ctx: &Ctx<'_>) -> Result<ImportedAccount, String> {
     })
 }
 
-/// Settings that change how msmtp connects but have no mailfix equivalent.
+/// Settings that change how msmtp connects but have no mailfix equivalent
+/// (an empty argument switches them off).
+const NOT_CARRIED: &[(&str, &str)] = &[
+    (
+        "tls_fingerprint",
+        "msmtp trusts this server by certificate fingerprint; mailfix checks \
+         the certificate against trusted CAs instead",
+    ),
+    (
+        "tls_cert_file",
+        "client certificates are not supported by mailfix",
+    ),
+    (
+        "tls_host_override",
+        "msmtp verifies the certificate against another name; mailfix uses the host name",
+    ),
+    (
+        "proxy_host",
+        "msmtp connects through a SOCKS proxy; mailfix connects directly",
+    ),
+    (
+        "socket",
+        "msmtp connects to a local socket; mailfix connects to the host",
+    ),
+    (
+        "source_ip",
+        "msmtp binds to a source address; mailfix lets the system choose",
+    ),
+];
+
 fn not_carried(a: &RawAccount, notes: &mut Vec<(Option<usize>, String)>) {
-    let checks: [(&str, fn(&str) -> Option<&'static str>); 8] = [
-        ("tls_certcheck", |v| {
-            (v == "off").then_some(
-                "msmtp skips certificate verification here; mailfix always verifies, \
-                 so a certificate problem will show up as a finding",
-            )
-        }),
-        ("tls_fingerprint", |v| {
-            (!v.is_empty()).then_some(
-                "msmtp trusts this server by certificate fingerprint; mailfix checks \
-                 the certificate against trusted CAs instead",
-            )
-        }),
-        ("tls_cert_file", |v| {
-            (!v.is_empty()).then_some("client certificates are not supported by mailfix")
-        }),
-        ("tls_host_override", |v| {
-            (!v.is_empty()).then_some(
-                "msmtp verifies the certificate against another name; mailfix uses the host name",
-            )
-        }),
-        ("proxy_host", |v| {
-            (!v.is_empty())
-                .then_some("msmtp connects through a SOCKS proxy; mailfix connects directly")
-        }),
-        ("socket", |v| {
-            (!v.is_empty())
-                .then_some("msmtp connects to a local socket; mailfix connects to the host")
-        }),
-        ("source_ip", |v| {
-            (!v.is_empty())
-                .then_some("msmtp binds to a source address; mailfix lets the system choose")
-        }),
-        ("ntlmdomain", |_| None),
-    ];
-    for (key, check) in checks {
+    if let Some(entry) = a.get("tls_certcheck")
+        && entry.value == "off"
+    {
+        notes.push((
+            Some(entry.line),
+            "msmtp skips certificate verification here; mailfix always verifies, \
+             so a certificate problem will show up as a finding"
+                .into(),
+        ));
+    }
+    for (key, message) in NOT_CARRIED {
         if let Some(entry) = a.get(key)
-            && let Some(message) = check(&entry.value)
+            && !entry.value.is_empty()
         {
-            notes.push((Some(entry.line), message.to_owned()));
+            notes.push((Some(entry.line), (*message).to_owned()));
         }
     }
 }
