@@ -290,6 +290,8 @@ fn probe_name(beside: &str) -> String {
 }
 
 /// statvfs of `path`, or of the nearest folder above it that exists.
+// The field types differ between platforms; the conversions are not useless everywhere.
+#[allow(clippy::useless_conversion)]
 fn free_space(path: &Path) -> Option<Space> {
     let existing = path.ancestors().find(|p| p.exists())?;
     let c_path = CString::new(existing.as_os_str().as_bytes()).ok()?;
