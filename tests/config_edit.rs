@@ -311,3 +311,26 @@ fn group_readable_file_with_a_password_gets_a_warning() {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
     assert!(mailfix::config::load(&path).unwrap().warnings.is_empty());
 }
+
+#[test]
+fn accounts_written_as_an_inline_array_can_be_edited() {
+    let text = "accounts = [\n  { name = \"w\", email = \"a@example.org\", incoming = { protocol = \"imap\", host = \"h\" } },\n]\n";
+    let mut account = load(text)[0].clone();
+    account.incoming.as_mut().unwrap().host = "imap.example.org".into();
+    account.outgoing = Some(ServerSettings {
+        protocol: Protocol::Smtp,
+        host: "smtp.example.org".into(),
+        port: 587,
+        port_explicit: false,
+        security: Security::Starttls,
+        auth: AuthMech::Auto,
+        username: "a@example.org".into(),
+        password: PasswordSource::Unset,
+        ca_file: None,
+        allow_plaintext_auth: false,
+        relay_probe_rcpt: None,
+    });
+    let out = update_account(text, "w", &account).unwrap();
+    assert!(out.starts_with("accounts = [\n"), "{out}");
+    assert_eq!(load(&out)[0], account, "{out}");
+}

@@ -14,6 +14,7 @@
 //! command: `password_command` is only stored here and run by
 //! [`crate::password::resolve`].
 
+mod credentials;
 mod document;
 pub mod edit;
 mod error;
