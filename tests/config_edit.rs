@@ -334,3 +334,40 @@ fn accounts_written_as_an_inline_array_can_be_edited() {
     assert!(out.starts_with("accounts = [\n"), "{out}");
     assert_eq!(load(&out)[0], account, "{out}");
 }
+
+#[test]
+fn save_account_adds_a_new_account_and_creates_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mailfix/config.toml");
+    let mut first = load(ORIGINAL)[0].clone();
+    first.incoming.as_mut().unwrap().password = PasswordSource::Literal(Secret::new("typed-in"));
+    save_account(&path, "work", &first).unwrap();
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(!text.contains("typed-in"), "{text}");
+
+    let second = load(ORIGINAL)[1].clone();
+    save_account(&path, "home", &second).unwrap();
+    let saved = mailfix::config::load(&path).unwrap().accounts;
+    assert_eq!(saved.len(), 2);
+    assert_eq!(saved[1], second);
+    assert_eq!(saved[0].name, "work");
+}
+
+#[test]
+fn render_account_puts_notes_above_the_block() {
+    let account = load(ORIGINAL)[0].clone();
+    let text = mailfix::config::render_account(
+        &account,
+        &["from msmtp ~/.msmtprc\nline two".into()],
+        &RenderOptions::default(),
+    );
+    assert!(
+        text.starts_with("# from msmtp ~/.msmtprc\n# line two\n[[accounts]]\n"),
+        "{text}"
+    );
+    assert_eq!(load(&text), vec![account]);
+}

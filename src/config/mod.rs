@@ -36,7 +36,7 @@ pub use edit::{EditError, update_account, update_server};
 pub use error::ConfigError;
 pub use parse::PathContext;
 pub use paths::{default_path, state_dir};
-pub use render::{RenderOptions, render};
+pub use render::{RenderOptions, append_account, render, render_account};
 pub use write::{save_account, write_atomic};
 
 /// A loaded config file.

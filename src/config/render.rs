@@ -18,31 +18,61 @@ pub struct RenderOptions {
 /// The config text for `accounts`.
 pub fn render(accounts: &[Account], options: &RenderOptions) -> String {
     let mut out = String::new();
-    for line in &options.header {
-        for part in line.lines() {
-            let _ = writeln!(out, "# {part}");
-        }
-    }
+    comments(&mut out, &options.header);
     for account in accounts {
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str("[[accounts]]\n");
-        kv(&mut out, "name", &account.name);
-        kv(&mut out, "email", &account.email);
-        for service in [Service::Incoming, Service::Outgoing] {
-            if let Some(server) = account.server(service) {
-                let _ = write!(out, "\n[accounts.{service}]\n");
-                server_lines(&mut out, service, server, &account.email, options);
-            }
-        }
-        if let Some(store) = &account.store {
-            out.push_str("\n[accounts.store]\n");
-            kv(&mut out, "path", &store.path.to_string_lossy());
-            kv(&mut out, "format", store.format.as_str());
-        }
+        out.push_str(&render_account(account, &[], options));
     }
     out
+}
+
+/// One `[[accounts]]` block with its tables, after `comments` (lines
+/// without `#`, e.g. where an imported account came from).
+pub fn render_account(account: &Account, notes: &[String], options: &RenderOptions) -> String {
+    let mut out = String::new();
+    comments(&mut out, notes);
+    out.push_str("[[accounts]]\n");
+    kv(&mut out, "name", &account.name);
+    kv(&mut out, "email", &account.email);
+    for service in [Service::Incoming, Service::Outgoing] {
+        if let Some(server) = account.server(service) {
+            let _ = write!(out, "\n[accounts.{service}]\n");
+            server_lines(&mut out, service, server, &account.email, options);
+        }
+    }
+    if let Some(store) = &account.store {
+        out.push_str("\n[accounts.store]\n");
+        kv(&mut out, "path", &store.path.to_string_lossy());
+        kv(&mut out, "format", store.format.as_str());
+    }
+    out
+}
+
+/// `text` with `account` added at the end as a new `[[accounts]]` block.
+pub fn append_account(text: &str, account: &Account, options: &RenderOptions) -> String {
+    let mut out = text.to_string();
+    if !out.is_empty() {
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    out.push_str(&render_account(account, &[], options));
+    out
+}
+
+fn comments(out: &mut String, lines: &[String]) {
+    for line in lines {
+        for part in line.lines() {
+            let part: String = part
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            let _ = writeln!(out, "# {part}");
+        }
+    }
 }
 
 fn server_lines(

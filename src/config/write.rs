@@ -11,6 +11,7 @@ use crate::account::Account;
 
 use super::edit::{EditError, update_account};
 use super::parse::PathContext;
+use super::render::{RenderOptions, append_account};
 
 /// Replace the file at `path` with `text`, atomically.
 pub fn write_atomic(path: &Path, text: &str) -> Result<(), EditError> {
@@ -61,16 +62,30 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<(), EditError> {
     result.map_err(io)
 }
 
-/// Write `account` over the account `original_name` of the file at
-/// `path`, keeping everything else of the file. The result is loaded
-/// again before it is written: a change that would break the file is
-/// refused and the file stays as it was.
+/// Write `account` into the file at `path`: over the account called
+/// `original_name` when there is one (keeping everything else of the
+/// file), else added at the end; the file is created (mode 0600) when
+/// missing. Literal passwords are not written. The result is loaded again
+/// before it is written: a change that would break the file is refused
+/// and the file stays as it was.
 pub fn save_account(path: &Path, original_name: &str, account: &Account) -> Result<(), EditError> {
-    let text = fs::read_to_string(path).map_err(|e| EditError::Io {
-        path: path.to_path_buf(),
-        reason: super::io_reason(&e),
-    })?;
-    let updated = update_account(&text, original_name, account)?;
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => {
+            return Err(EditError::Io {
+                path: path.to_path_buf(),
+                reason: super::io_reason(&e),
+            });
+        }
+    };
+    let updated = match update_account(&text, original_name, account) {
+        Ok(updated) => updated,
+        Err(EditError::NoSuchAccount(_)) => {
+            append_account(&text, account, &RenderOptions::default())
+        }
+        Err(e) => return Err(e),
+    };
     super::parse_str(&updated, path, &PathContext::for_file(path))
         .map_err(|e| EditError::Invalid(e.to_string()))?;
     write_atomic(path, &updated)
