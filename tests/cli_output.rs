@@ -283,3 +283,13 @@ fn strip_ansi(s: &str) -> String {
     }
     out
 }
+
+#[test]
+fn json_ms_is_always_a_number() {
+    let value: serde_json::Value =
+        serde_json::from_str(&json::line(&report(), &diagnosis())).unwrap();
+    let steps = value["steps"].as_array().unwrap();
+    assert!(steps.iter().all(|s| s["ms"].is_number()), "{steps:?}");
+    assert_eq!(steps[5]["outcome"], "running");
+    assert_eq!(steps[5]["ms"], 0.0);
+}

@@ -433,3 +433,36 @@ fn print_messages() {
         println!("{}", parse(text).unwrap_err());
     }
 }
+
+/// Every prefix of a real config, and a few damaged copies of it: never a
+/// panic, and every error is one line with a line number inside the text.
+#[test]
+fn damaged_configs_never_panic() {
+    let text = std::fs::read_to_string(data("full.toml")).unwrap();
+    let mut variants: Vec<String> = (0..=text.len())
+        .filter(|i| text.is_char_boundary(*i))
+        .map(|i| text[..i].to_string())
+        .collect();
+    for (from, to) in [
+        ("\"", ""),
+        ("=", "=="),
+        ("]", ""),
+        ("\n", "\r"),
+        ("a", "\u{0}"),
+        ("9", "é"),
+    ] {
+        variants.push(text.replacen(from, to, 3));
+    }
+    for variant in variants {
+        if let Err(err) = parse(&variant) {
+            let shown = err.to_string();
+            assert!(!shown.contains('\n'), "{shown}");
+            if let ConfigError::Invalid { line, .. } = err {
+                assert!(
+                    line >= 1 && line <= variant.lines().count().max(1),
+                    "{shown}"
+                );
+            }
+        }
+    }
+}

@@ -93,7 +93,10 @@ pub(crate) fn parse(text: &str, path: &Path) -> Result<Node, ConfigError> {
             value: Value::Table(convert_table(table.get_ref(), &lines)),
         }),
         Err(err) => {
-            let offset = err.span().map(|s| s.start).unwrap_or(0).min(text.len());
+            let mut offset = err.span().map(|s| s.start).unwrap_or(0).min(text.len());
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
             let line = lines.line_of(offset);
             let key = key_at(text, offset);
             Err(ConfigError::invalid(
@@ -269,6 +272,8 @@ mod tests {
     #[case("x = = 1\n", "x")]
     #[case("= 1\n", "(top level)")]
     #[case("[accounts.\"in coming\"\nport = 1\n", "accounts.in coming")]
+    #[case("[[accounts]]\nnäme = ünquoted€\n", "accounts[1].näme")]
+    #[case("€€ = 1\n", "€€")]
     fn syntax_errors_name_a_key(#[case] text: &str, #[case] key: &str) {
         let err = parse(text, Path::new("c.toml")).unwrap_err();
         let ConfigError::Invalid { key: got, .. } = &err else {

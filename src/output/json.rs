@@ -52,8 +52,9 @@ pub struct StepJson<'a> {
     pub step: &'static str,
     pub target: &'a str,
     pub outcome: &'static str,
-    /// `null` only for a step still running when the run ended.
-    pub ms: Option<f64>,
+    /// Always a number, as the contract shows: a step that was skipped,
+    /// or still running when the run ended, reads 0 (its `outcome` says which).
+    pub ms: f64,
     pub detail: &'a str,
 }
 
@@ -105,7 +106,7 @@ pub fn account_json<'a>(report: &'a Report, diagnosis: &'a Diagnosis) -> Account
                     step: s.kind.as_str(),
                     target: &s.target,
                     outcome: s.status.as_str(),
-                    ms: s.ms.map(|ms| (ms * 10.0).round() / 10.0),
+                    ms: s.ms.map_or(0.0, |ms| (ms * 10.0).round() / 10.0),
                     detail: &s.detail,
                 })
             })
