@@ -37,7 +37,7 @@ use crate::account::{Account, AuthMech, PasswordSource, Security};
 
 pub use detect::{Detected, Env, ReadFs, RealFs, detect_all, standard_paths};
 pub use error::ImportError;
-pub use render::{RenderOptions, render};
+pub use render::render;
 
 /// The mail clients whose settings mailfix can read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
