@@ -1,17 +1,17 @@
 //! aerc's `accounts.conf`: an INI file, one `[section]` per account, with
 //! the servers as URLs in `source` and `outgoing` (see [`url`]).
 
-use crate::account::{
-    Account, AuthMech, PasswordSource, Protocol, Security, ServerSettings, StoreFormat,
-    StoreSettings,
-};
-use crate::secret::Secret;
+mod ini;
+mod server;
 
-use super::draft::ServerDraft;
+use crate::account::{Account, Protocol, StoreFormat, StoreSettings};
+
 use super::text::{address_in, expand_tilde, percent_decode};
+use super::url;
 use super::{Ctx, ImportError, Imported, ImportedAccount, Kind, Origin, Source, Warning};
 
-use super::url::{self, MailUrl};
+use ini::{IniSection, ini};
+use server::{old_starttls, server};
 
 /// Keys aerc knows that do not change how it connects.
 const IGNORED_KEYS: &[&str] = &[
@@ -74,23 +74,6 @@ const IGNORED_KEYS: &[&str] = &[
     "server-ping",
 ];
 
-struct IniSection {
-    name: String,
-    line: usize,
-    /// (key lowercased, value, line), in file order.
-    entries: Vec<(String, String, usize)>,
-}
-
-impl IniSection {
-    fn get(&self, key: &str) -> Option<(&str, usize)> {
-        self.entries
-            .iter()
-            .rev()
-            .find(|(k, _, _)| k == key)
-            .map(|(_, v, line)| (v.as_str(), *line))
-    }
-}
-
 pub(super) fn parse(text: &str, ctx: &Ctx<'_>) -> Result<Imported, ImportError> {
     let mut imported = Imported {
         sources: vec![Source {
@@ -106,67 +89,7 @@ pub(super) fn parse(text: &str, ctx: &Ctx<'_>) -> Result<Imported, ImportError> 
     Ok(imported)
 }
 
-fn ini(text: &str, ctx: &Ctx<'_>, imported: &mut Imported) -> Result<Vec<IniSection>, ImportError> {
-    let mut sections: Vec<IniSection> = Vec::new();
-    for (index, raw) in text.lines().enumerate() {
-        let line = index + 1;
-        let trimmed = raw.trim();
-        if trimmed.is_empty() || trimmed.starts_with(['#', ';']) {
-            continue;
-        }
-        if let Some(rest) = trimmed.strip_prefix('[') {
-            let name = rest.strip_suffix(']').ok_or_else(|| {
-                ImportError::syntax(
-                    ctx.file,
-                    line,
-                    "the section name is missing its closing `]`",
-                )
-            })?;
-            sections.push(IniSection {
-                name: name.trim().to_owned(),
-                line,
-                entries: Vec::new(),
-            });
-            continue;
-        }
-        let (key, value) = trimmed.split_once('=').ok_or_else(|| {
-            ImportError::syntax(ctx.file, line, "expected `key = value` or `[account]`")
-        })?;
-        let key = key.trim().to_ascii_lowercase();
-        match sections.last_mut() {
-            Some(section) => section.entries.push((key, ini_value(value), line)),
-            None => imported.warn(
-                ctx.file,
-                Some(line),
-                format!("`{key}` is outside any [account] section; skipped"),
-            ),
-        }
-    }
-    Ok(sections)
-}
-
-/// A value: trimmed, one pair of enclosing quotes removed, else a comment
-/// started by ` #` or ` ;` dropped.
-fn ini_value(raw: &str) -> String {
-    let v = raw.trim();
-    for quote in ['"', '`'] {
-        if let Some(rest) = v.strip_prefix(quote)
-            && let Some(end) = rest.find(quote)
-        {
-            return rest[..end].to_owned();
-        }
-    }
-    let mut after_blank = false;
-    for (i, c) in v.char_indices() {
-        if after_blank && (c == '#' || c == ';') {
-            return v[..i].trim_end().to_owned();
-        }
-        after_blank = c.is_whitespace();
-    }
-    v.to_owned()
-}
-
-type Notes = Vec<(usize, String)>;
+pub(super) type Notes = Vec<(usize, String)>;
 
 fn account(
     section: &IniSection,
@@ -310,123 +233,4 @@ fn account(
         warnings,
     });
     Ok(())
-}
-
-/// An IMAP or SMTP server from its URL and the matching `*-cred-cmd`.
-fn server(
-    protocol: Protocol,
-    url: &MailUrl,
-    cred_cmd: Option<(&str, usize)>,
-    line: usize,
-    notes: &mut Notes,
-) -> Option<ServerSettings> {
-    let implicit_tls = url.scheme.ends_with('s');
-    let insecure = url.modifiers.iter().any(|m| m == "insecure");
-    let security = match (implicit_tls, insecure) {
-        (true, _) => Security::Tls,
-        (false, true) => Security::None,
-        (false, false) => Security::Starttls,
-    };
-    if implicit_tls && insecure {
-        notes.push((
-            line,
-            "aerc skips certificate verification here; mailfix always verifies".into(),
-        ));
-    }
-    let mut draft = ServerDraft::new(protocol, security);
-    // aerc logs in to SMTP with PLAIN unless told otherwise.
-    draft.auth = if protocol == Protocol::Smtp {
-        AuthMech::Plain
-    } else {
-        AuthMech::Auto
-    };
-    for modifier in url.modifiers.iter().filter(|m| *m != "insecure") {
-        draft.auth = match modifier.as_str() {
-            "none" => AuthMech::None,
-            "plain" => AuthMech::Plain,
-            "login" => AuthMech::Login,
-            "xoauth2" => AuthMech::Xoauth2,
-            "oauthbearer" => {
-                notes.push((
-                    line,
-                    "mailfix speaks XOAUTH2, not OAUTHBEARER; it will log in with XOAUTH2".into(),
-                ));
-                AuthMech::Xoauth2
-            }
-            other => {
-                notes.push((
-                    line,
-                    format!("unknown `+{other}` in the URL scheme skipped"),
-                ));
-                draft.auth
-            }
-        };
-    }
-    if draft.auth == AuthMech::Xoauth2
-        && url
-            .query
-            .as_deref()
-            .is_some_and(|q| q.contains("token_endpoint"))
-    {
-        notes.push((
-            line,
-            "aerc trades the password (a refresh token) for an access token; mailfix \
-             needs a current access token from password_command"
-                .into(),
-        ));
-    }
-    if url.host.is_empty() {
-        notes.push((line, "the URL names no server".into()));
-        return None;
-    }
-    draft.host = Some(url.host.clone());
-    draft.port = url.port;
-    draft.username.clone_from(&url.user);
-    draft.password = match (&url.password, cred_cmd) {
-        (Some(pw), _) => PasswordSource::Literal(Secret::new(pw.as_str())),
-        (None, Some((cmd, _))) if !cmd.trim().is_empty() => PasswordSource::Command(cmd.to_owned()),
-        _ => PasswordSource::Unset,
-    };
-    draft.build()
-}
-
-/// aerc before 0.12 sent SMTP in the clear unless `smtp-starttls = yes`.
-fn old_starttls(
-    server: &mut ServerSettings,
-    url: &MailUrl,
-    value: &str,
-    line: usize,
-    notes: &mut Notes,
-) {
-    if url.scheme != "smtp" || url.modifiers.iter().any(|m| m == "insecure") {
-        return;
-    }
-    let on = matches!(
-        value.to_ascii_lowercase().as_str(),
-        "yes" | "true" | "on" | "1"
-    );
-    if !on {
-        server.security = Security::None;
-        notes.push((
-            line,
-            "`smtp-starttls = no` is the old aerc way of sending without encryption \
-             (today's aerc would use STARTTLS here)"
-                .into(),
-        ));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn values() {
-        assert_eq!(ini_value("  imaps://host  "), "imaps://host");
-        assert_eq!(ini_value("\"pass show x # y\" ignored"), "pass show x # y");
-        assert_eq!(ini_value("pass show mail # the password"), "pass show mail");
-        assert_eq!(ini_value("imaps://u:a#b@host"), "imaps://u:a#b@host");
-        assert_eq!(ini_value("\"unclosed"), "\"unclosed");
-        assert_eq!(ini_value(""), "");
-    }
 }

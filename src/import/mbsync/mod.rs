@@ -9,6 +9,8 @@
 //! This module reads the sections; [`convert`] makes accounts of them.
 
 mod convert;
+mod keys;
+mod server;
 
 use super::{Ctx, ImportError, Imported, Kind, Source};
 
