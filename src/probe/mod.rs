@@ -15,7 +15,13 @@
 //! (one endpoint's conversation), `pins` (certificate pins), `stability`,
 //! `store`, `world` (the simulated network of the demo lab).
 
+pub mod dns;
+mod engine;
+pub mod local;
+pub mod net;
+pub mod pins;
 pub mod session;
+pub mod stability;
 pub mod store;
 pub mod tls;
 pub mod world;
@@ -58,6 +64,5 @@ pub async fn run(
     events: UnboundedSender<Event>,
     cancel: CancellationToken,
 ) -> Report {
-    let _ = (options, run, events, cancel);
-    Report::new(plan.account, "system")
+    engine::run(plan, options, run, events, cancel).await
 }

@@ -1,0 +1,144 @@
+//! The probes beside the endpoints: the stability probe of a configured
+//! endpoint (started only once that endpoint has connected) and the store
+//! check; and the local network snapshots.
+
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+use crate::account::{Security, Service, StoreSettings};
+use crate::event::{StepKind, StepStatus};
+use crate::evidence::{
+    AttemptOutcome, LocalNet, Observation, StabilityProbe, StoreCheck, WriteTest,
+};
+use crate::plan::StabilitySpec;
+use crate::probe::local::{self, When};
+use crate::probe::{stability, store};
+
+use super::ctx::Ctx;
+use super::endpoint::Gate;
+
+pub(crate) async fn stability(ctx: Arc<Ctx>, spec: StabilitySpec, mut gate: watch::Receiver<Gate>) {
+    let ctx = &*ctx;
+    let target = spec.endpoint.target();
+    let seen = async { gate.wait_for(Option::is_some).await.ok().and_then(|g| *g) };
+    let addr = tokio::time::timeout_at(ctx.soft_deadline, seen)
+        .await
+        .ok()
+        .flatten()
+        .flatten();
+    let Some(addr) = addr else {
+        ctx.skipped(
+            StepKind::Stability,
+            Some(spec.service),
+            target,
+            true,
+            "not run: the server never answered",
+        );
+        return;
+    };
+    let step = ctx.step(StepKind::Stability, Some(spec.service), target, true);
+    let attempts = stability::probe(
+        &ctx.options.network,
+        stability::Spec {
+            addr,
+            greeting: spec.endpoint.security != Security::Tls,
+            attempts: spec.attempts,
+            timeout: ctx.timeout(),
+            deadline: ctx.soft_deadline,
+        },
+    )
+    .await;
+    if attempts.len() < usize::from(spec.attempts) {
+        ctx.note_deadline();
+    }
+    if attempts.is_empty() {
+        step.done(ctx, StepStatus::Skipped, "no time left before the deadline");
+        return;
+    }
+    let ok = attempts
+        .iter()
+        .filter(|a| a.outcome == AttemptOutcome::Ok)
+        .count();
+    let status = if ok == attempts.len() {
+        StepStatus::Ok
+    } else {
+        StepStatus::Failed
+    };
+    step.done(ctx, status, format!("{ok} of {} answered", attempts.len()));
+    ctx.observe(Observation::Stability(StabilityProbe {
+        service: spec.service,
+        endpoint: spec.endpoint,
+        attempts,
+    }));
+}
+
+pub(crate) async fn store(ctx: Arc<Ctx>, settings: StoreSettings) {
+    let ctx = &*ctx;
+    let step = ctx.step(
+        StepKind::Store,
+        Some(Service::Store),
+        settings.path.display().to_string(),
+        true,
+    );
+    let space = ctx
+        .options
+        .network
+        .simulated()
+        .and_then(|sim| sim.store_space);
+    match tokio::time::timeout_at(ctx.soft_deadline, store::check(&settings, space)).await {
+        Ok(check) => {
+            let (status, detail) = store_summary(&check);
+            step.done(ctx, status, detail);
+            ctx.observe(Observation::Store(check));
+        }
+        Err(_) => {
+            ctx.note_deadline();
+            step.done(ctx, StepStatus::TimedOut, "stopped at the run's deadline");
+        }
+    }
+}
+
+fn store_summary(check: &StoreCheck) -> (StepStatus, String) {
+    match (&check.write_test, check.problems.len()) {
+        (WriteTest::Failed { text, .. }, _) => {
+            (StepStatus::Failed, format!("test write failed: {text}"))
+        }
+        (_, 0) => (StepStatus::Ok, "no problem seen".into()),
+        (_, n) => (StepStatus::Failed, format!("{n} problem(s)")),
+    }
+}
+
+/// The local network, read off the async threads and bounded by the
+/// plan's timeout; "could not tell" when the OS takes longer.
+pub(crate) async fn local_net(ctx: &Ctx, when: When) -> LocalNet {
+    let network = ctx.options.network.clone();
+    let read = tokio::task::spawn_blocking(move || local::read(&network, when));
+    match tokio::time::timeout(ctx.timeout(), read).await {
+        Ok(Ok(net)) => net,
+        _ => LocalNet::default(),
+    }
+}
+
+/// Status and detail of the local network step.
+pub(crate) fn local_summary(net: &LocalNet) -> (StepStatus, String) {
+    let usable: Vec<&str> = net.usable_interfaces().map(|i| i.name.as_str()).collect();
+    let routes = match (net.default_route_v4, net.default_route_v6) {
+        (Some(true), Some(true)) => "default routes IPv4 and IPv6",
+        (Some(true), _) => "default route IPv4",
+        (_, Some(true)) => "default route IPv6",
+        (None, None) => "routes unknown",
+        _ => "no default route",
+    };
+    let ifaces = if usable.is_empty() {
+        "no usable interface".to_owned()
+    } else {
+        usable.join(", ")
+    };
+    let status = if net.clearly_offline() {
+        StepStatus::Failed
+    } else {
+        StepStatus::Ok
+    };
+    (status, format!("{ifaces}; {routes}"))
+}
