@@ -130,7 +130,7 @@ impl Pins {
             };
             let target = probe.endpoint.target();
             if let Some(old) = self.entries.get(&target)
-                && old.sha256 != new.sha256
+                && !old.sha256.eq_ignore_ascii_case(&new.sha256)
                 && old.issuer != new.issuer
             {
                 // Another authority: keep the old pin, the alarm stays.

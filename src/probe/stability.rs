@@ -31,13 +31,29 @@ pub struct Spec {
     pub deadline: Instant,
 }
 
-/// Run the attempts one after another; stops early (with fewer attempts)
-/// when the deadline leaves no room.
-pub async fn probe(network: &Network, spec: Spec) -> Vec<Attempt> {
-    let mut attempts = Vec::with_capacity(usize::from(spec.attempts));
+/// After this many timeouts in a row the line is not sampled further: the
+/// server is silent, and more attempts would only spend the deadline.
+pub const GIVE_UP_AFTER_TIMEOUTS: usize = 2;
+
+/// The attempts made, and whether the deadline stopped the probe early.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sampled {
+    pub attempts: Vec<Attempt>,
+    pub cut_by_deadline: bool,
+}
+
+/// Run the attempts one after another. Stops early when the deadline
+/// leaves no room, or after [`GIVE_UP_AFTER_TIMEOUTS`] timeouts in a row.
+pub async fn probe(network: &Network, spec: Spec) -> Sampled {
+    let mut attempts: Vec<Attempt> = Vec::with_capacity(usize::from(spec.attempts));
+    let mut cut_by_deadline = false;
     for i in 0..spec.attempts {
+        if silent_streak(&attempts) >= GIVE_UP_AFTER_TIMEOUTS {
+            break;
+        }
         if i > 0 {
             if Instant::now() + GAP >= spec.deadline {
+                cut_by_deadline = true;
                 break;
             }
             tokio::time::sleep(GAP).await;
@@ -46,11 +62,24 @@ pub async fn probe(network: &Network, spec: Spec) -> Vec<Attempt> {
             .timeout
             .min(spec.deadline.saturating_duration_since(Instant::now()));
         if limit.is_zero() {
+            cut_by_deadline = true;
             break;
         }
         attempts.push(one(network, &spec, limit).await);
     }
+    Sampled {
+        attempts,
+        cut_by_deadline,
+    }
+}
+
+/// Timeouts at the end of `attempts`, in a row.
+pub fn silent_streak(attempts: &[Attempt]) -> usize {
     attempts
+        .iter()
+        .rev()
+        .take_while(|a| a.outcome == AttemptOutcome::TimedOut)
+        .count()
 }
 
 async fn one(network: &Network, spec: &Spec, limit: Duration) -> Attempt {
@@ -162,11 +191,9 @@ mod tests {
             timeout: Duration::from_secs(2),
             deadline: Instant::now() + Duration::from_secs(10),
         };
-        let got: Vec<AttemptOutcome> = probe(&Network::System, spec)
-            .await
-            .into_iter()
-            .map(|a| a.outcome)
-            .collect();
+        let sampled = probe(&Network::System, spec).await;
+        assert!(!sampled.cut_by_deadline);
+        let got: Vec<AttemptOutcome> = sampled.attempts.into_iter().map(|a| a.outcome).collect();
         assert_eq!(
             got,
             [
@@ -187,6 +214,44 @@ mod tests {
             timeout: Duration::from_secs(1),
             deadline: Instant::now(),
         };
-        assert!(probe(&Network::System, spec).await.is_empty());
+        let sampled = probe(&Network::System, spec).await;
+        assert!(sampled.attempts.is_empty() && sampled.cut_by_deadline);
+    }
+
+    fn attempt(outcome: AttemptOutcome) -> Attempt {
+        Attempt { outcome, ms: 1.0 }
+    }
+
+    #[test]
+    fn only_trailing_timeouts_count_as_a_streak() {
+        use AttemptOutcome::{Ok, TimedOut};
+        let streak =
+            |o: Vec<AttemptOutcome>| silent_streak(&o.into_iter().map(attempt).collect::<Vec<_>>());
+        assert_eq!(streak(vec![]), 0);
+        assert_eq!(streak(vec![TimedOut, Ok, TimedOut]), 1);
+        assert_eq!(streak(vec![Ok, TimedOut, TimedOut]), 2);
+    }
+
+    #[tokio::test]
+    async fn a_silent_server_is_given_up_after_two_timeouts() {
+        // Accepts, never greets.
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((stream, _)) = listener.accept().await {
+                held.push(stream);
+            }
+        });
+        let spec = Spec {
+            addr,
+            greeting: true,
+            attempts: 5,
+            timeout: Duration::from_millis(200),
+            deadline: Instant::now() + Duration::from_secs(10),
+        };
+        let sampled = probe(&Network::System, spec).await;
+        assert_eq!(sampled.attempts.len(), GIVE_UP_AFTER_TIMEOUTS);
+        assert!(!sampled.cut_by_deadline);
     }
 }

@@ -34,8 +34,11 @@ pub(crate) struct Ctx {
     report: Mutex<Report>,
     next_step: AtomicU32,
     deadline_hit: AtomicBool,
-    hosts: Mutex<HashMap<(String, RecordKind), Arc<OnceCell<DnsLookup>>>>,
+    hosts: Mutex<DnsCells>,
 }
+
+/// One cell per DNS question of the run.
+type DnsCells = HashMap<(String, RecordKind), Arc<OnceCell<DnsLookup>>>;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
@@ -82,9 +85,6 @@ impl Ctx {
     /// deadline.
     pub fn wait_limit(&self) -> Duration {
         let left = self.soft_deadline.saturating_duration_since(Instant::now());
-        if left < self.timeout() {
-            self.note_deadline();
-        }
         self.timeout().min(left)
     }
 

@@ -152,8 +152,12 @@ async fn connect_one(ctx: &Ctx, spec: &EndpointSpec, addr: SocketAddr) -> Connec
         spec.endpoint.target(),
         primary,
     );
-    let connected = net::connect(&ctx.options.network, addr, ctx.wait_limit()).await;
+    let limit = ctx.wait_limit();
+    let connected = net::connect(&ctx.options.network, addr, limit).await;
     let outcome = &connected.attempt.outcome;
+    if *outcome == ConnectOutcome::TimedOut && limit < ctx.timeout() {
+        ctx.note_deadline();
+    }
     step.done(
         ctx,
         connect_status(outcome),

@@ -38,7 +38,7 @@ pub(crate) async fn stability(ctx: Arc<Ctx>, spec: StabilitySpec, mut gate: watc
         return;
     };
     let step = ctx.step(StepKind::Stability, Some(spec.service), target, true);
-    let attempts = stability::probe(
+    let sampled = stability::probe(
         &ctx.options.network,
         stability::Spec {
             addr,
@@ -49,9 +49,10 @@ pub(crate) async fn stability(ctx: Arc<Ctx>, spec: StabilitySpec, mut gate: watc
         },
     )
     .await;
-    if attempts.len() < usize::from(spec.attempts) {
+    if sampled.cut_by_deadline {
         ctx.note_deadline();
     }
+    let attempts = sampled.attempts;
     if attempts.is_empty() {
         step.done(ctx, StepStatus::Skipped, "no time left before the deadline");
         return;
