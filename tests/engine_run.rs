@@ -181,3 +181,25 @@ async fn a_closed_receiver_does_not_stop_the_run() {
     assert!(report.configured(Service::Incoming).unwrap().connected());
     assert!(report.local_end.is_some());
 }
+
+#[tokio::test]
+async fn damaged_pins_are_a_note_never_a_failure() {
+    let world = healthy_world().await;
+    let state = tempfile::tempdir().unwrap();
+    let pins = state.path().join("pins.toml");
+    std::fs::write(&pins, "this is [not toml").unwrap();
+    let mut options = world.options();
+    options.state_dir = Some(state.path().to_owned());
+    let account = imap_account("mail.example.org", 993, Security::Tls);
+    let plan = plan(&account, Scope::Everything, limits(1500));
+    let (report, _) = run_plan(plan, options, 1).await;
+
+    assert!(
+        report.run_notes.iter().any(|n| n.contains("damaged")),
+        "{:?}",
+        report.run_notes
+    );
+    assert!(report.configured(Service::Incoming).unwrap().connected());
+    // Nothing verified in this run, so nothing was pinned or rewritten.
+    assert_eq!(std::fs::read_to_string(&pins).unwrap(), "this is [not toml");
+}

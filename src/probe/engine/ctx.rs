@@ -223,3 +223,28 @@ impl StepRun {
         ctx.emit(EventBody::Step(self.step));
     }
 }
+
+#[cfg(test)]
+impl Ctx {
+    /// A context over `plan` with no network behind it, and its events.
+    pub fn for_test(plan: Plan) -> (Ctx, tokio::sync::mpsc::UnboundedReceiver<Event>) {
+        let (events, rx) = tokio::sync::mpsc::unbounded_channel();
+        let report = Report::new(plan.account.clone(), "test");
+        let ctx = Ctx::new(Parts {
+            plan,
+            options: ProbeOptions::default(),
+            run: RunId(5),
+            events,
+            dns: Dns::new(
+                Some(([127, 0, 0, 1], 9).into()),
+                Duration::from_secs(1),
+                true,
+            ),
+            pins: Pins::off(),
+            tls: HashMap::new(),
+            report,
+            started: Instant::now(),
+        });
+        (ctx, rx)
+    }
+}

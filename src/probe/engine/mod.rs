@@ -167,7 +167,7 @@ async fn drive(ctx: Arc<Ctx>) {
     for spec in &plan.stability {
         let (tx, rx) = watch::channel(None);
         gates.insert(spec.service, tx);
-        tasks.spawn(extras::stability(ctx.clone(), spec.clone(), rx).map_none());
+        tasks.spawn(quietly(extras::stability(ctx.clone(), spec.clone(), rx)));
     }
     for query in &plan.dns {
         let (ctx, name, kind) = (ctx.clone(), query.name.clone(), query.kind);
@@ -183,10 +183,10 @@ async fn drive(ctx: Arc<Ctx>) {
             Role::Configured => gates.remove(&spec.service),
             _ => None,
         };
-        tasks.spawn(endpoint::probe(ctx.clone(), spec.clone(), gate).map_none());
+        tasks.spawn(quietly(endpoint::probe(ctx.clone(), spec.clone(), gate)));
     }
     if let Some(store) = &plan.store {
-        tasks.spawn(extras::store(ctx.clone(), store.clone()).map_none());
+        tasks.spawn(quietly(extras::store(ctx.clone(), store.clone())));
     }
     // Gates without a configured probe: their stability probes skip.
     drop(gates);
@@ -196,7 +196,7 @@ async fn drive(ctx: Arc<Ctx>) {
             Ok(Some(lookup)) => {
                 for spec in published_endpoints(plan, &lookup) {
                     if probed.insert((spec.service, spec.endpoint.clone())) {
-                        tasks.spawn(endpoint::probe(ctx.clone(), spec, None).map_none());
+                        tasks.spawn(quietly(endpoint::probe(ctx.clone(), spec, None)));
                     }
                 }
             }
@@ -255,17 +255,8 @@ fn cut_short(
     report
 }
 
-/// Tasks whose result the run loop does not need.
-trait MapNone: std::future::Future<Output = ()> + Sized {
-    fn map_none(self) -> impl std::future::Future<Output = Option<DnsLookup>> + Send + 'static
-    where
-        Self: Send + 'static,
-    {
-        async move {
-            self.await;
-            None
-        }
-    }
+/// A task whose result the run loop does not need.
+async fn quietly(task: impl Future<Output = ()>) -> Option<DnsLookup> {
+    task.await;
+    None
 }
-
-impl<F: std::future::Future<Output = ()>> MapNone for F {}

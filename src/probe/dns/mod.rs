@@ -9,20 +9,26 @@
 //! UDP port into silence, so when a question fails that way the name
 //! servers are asked once more on a *connected* UDP socket, where the OS
 //! does report "network unreachable" or "connection refused".
+//!
+//! Within its one attempt hickory retransmits a UDP question that got no
+//! answer, as every stub resolver does; a second attempt is never made.
+
+mod config;
+mod reach;
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use hickory_resolver::config::{NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts};
-use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::TokioResolver;
 use hickory_resolver::net::{DnsError, NetError};
-use hickory_resolver::proto::op::{Message, Query, ResponseCode};
+use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::proto::rr::{Name, RData, RecordType};
-use hickory_resolver::{Resolver, TokioResolver};
 use thiserror::Error;
-use tokio::net::UdpSocket;
 use tokio::sync::OnceCell;
 use tokio::time::Instant;
+
+use config::{build, explicit, server_addrs, system, tune};
+use reach::unreachable_reason;
 
 use super::net::os_reason;
 use crate::evidence::{DnsAnswer, DnsLookup, DnsOutcome, RecordKind};
@@ -202,110 +208,6 @@ fn code_name(code: ResponseCode) -> String {
     }
 }
 
-/// Ask every server the question on a connected UDP socket and wait
-/// briefly. `Some(reason)` only when *no* server can be reached and the OS
-/// said why; silence proves nothing.
-async fn unreachable_reason(
-    servers: &[SocketAddr],
-    name: &Name,
-    rtype: RecordType,
-    wait: Duration,
-) -> Option<String> {
-    if servers.is_empty() {
-        return None;
-    }
-    let mut message = Message::query();
-    message.add_query(Query::query(name.clone(), rtype));
-    message.metadata.recursion_desired = true;
-    let bytes = message.to_vec().ok()?;
-    let checks = servers.iter().map(|&addr| {
-        let bytes = &bytes;
-        async move { (addr, reach_one(addr, bytes, wait).await) }
-    });
-    let results = futures::future::join_all(checks).await;
-    let mut reasons = Vec::new();
-    for (addr, result) in results {
-        match result {
-            Ok(()) => return None,
-            Err(reason) => reasons.push(format!("{addr}: {reason}")),
-        }
-    }
-    Some(reasons.join("; "))
-}
-
-async fn reach_one(addr: SocketAddr, bytes: &[u8], wait: Duration) -> Result<(), String> {
-    let local: SocketAddr = if addr.is_ipv4() {
-        (std::net::Ipv4Addr::UNSPECIFIED, 0).into()
-    } else {
-        (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
-    };
-    let reason = |e: std::io::Error| os_reason(&e);
-    let socket = UdpSocket::bind(local).await.map_err(reason)?;
-    socket.connect(addr).await.map_err(reason)?;
-    socket.send(bytes).await.map_err(reason)?;
-    let mut buf = [0u8; 512];
-    match tokio::time::timeout(wait, socket.recv(&mut buf)).await {
-        Ok(Err(e)) => Err(reason(e)),
-        // An answer, or silence: not proven unreachable.
-        Ok(Ok(_)) | Err(_) => Ok(()),
-    }
-}
-
-fn explicit(addr: SocketAddr) -> (ResolverConfig, ResolverOpts, String) {
-    let mut server = NameServerConfig::udp_and_tcp(addr.ip());
-    for connection in &mut server.connections {
-        connection.port = addr.port();
-    }
-    (
-        ResolverConfig::from_name_servers(vec![server]),
-        ResolverOpts::default(),
-        addr.to_string(),
-    )
-}
-
-fn system() -> Result<(ResolverConfig, ResolverOpts, String), DnsSetupError> {
-    let (config, opts) = hickory_resolver::system_conf::read_system_conf()
-        .map_err(|e| DnsSetupError::SystemConfig(e.to_string()))?;
-    let mut ips: Vec<String> = Vec::new();
-    for server in config.name_servers() {
-        let ip = server.ip.to_string();
-        if !ips.contains(&ip) {
-            ips.push(ip);
-        }
-    }
-    let description = format!("system ({})", ips.join(", "));
-    Ok((config, opts, description))
-}
-
-fn server_addrs(config: &ResolverConfig) -> Vec<SocketAddr> {
-    let mut out = Vec::new();
-    for server in config.name_servers() {
-        let port = server.connections.first().map_or(53, |c| c.port);
-        let addr = SocketAddr::new(server.ip, port);
-        if !out.contains(&addr) {
-            out.push(addr);
-        }
-    }
-    out
-}
-
-fn tune(mut opts: ResolverOpts, timeout: Duration, explicit: bool) -> ResolverOpts {
-    opts.timeout = timeout;
-    // One attempt: the probe reports what happened, it does not paper over it.
-    opts.attempts = 0;
-    if explicit {
-        opts.use_hosts_file = ResolveHosts::Never;
-    }
-    opts
-}
-
-fn build(config: ResolverConfig, opts: ResolverOpts) -> Result<TokioResolver, DnsSetupError> {
-    Resolver::builder_with_config(config, TokioRuntimeProvider::default())
-        .with_options(opts)
-        .build()
-        .map_err(|e| DnsSetupError::Build(e.to_string()))
-}
-
 /// Names with a dot are asked as they are (no search list); a single
 /// label goes through the system's search domains like any other client.
 fn to_name(name: &str) -> Option<Name> {
@@ -351,114 +253,4 @@ fn normalise(name: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use hickory_resolver::net::NoRecords;
-    use hickory_resolver::proto::rr::rdata::{A, MX, SRV};
-    use rstest::rstest;
-
-    fn no_records(code: ResponseCode) -> NetError {
-        NetError::Dns(DnsError::NoRecordsFound(NoRecords::new(
-            Query::default(),
-            code,
-        )))
-    }
-
-    #[rstest]
-    #[case::nxdomain(
-        no_records(ResponseCode::NXDomain),
-        Failure::Outcome(DnsOutcome::NxDomain)
-    )]
-    #[case::empty(
-        no_records(ResponseCode::NoError),
-        Failure::Outcome(DnsOutcome::NoRecords)
-    )]
-    #[case::servfail(
-        NetError::Dns(DnsError::ResponseCode(ResponseCode::ServFail)),
-        Failure::Outcome(DnsOutcome::ServerError("SERVFAIL".into()))
-    )]
-    #[case::refused(
-        NetError::Dns(DnsError::ResponseCode(ResponseCode::Refused)),
-        Failure::Outcome(DnsOutcome::ServerError("REFUSED".into()))
-    )]
-    #[case::timeout(NetError::Timeout, Failure::Silent)]
-    #[case::no_connections(
-        NetError::NoConnections,
-        Failure::NotSent("no name server could be reached".into())
-    )]
-    #[case::io(
-        NetError::from(std::io::Error::from_raw_os_error(libc::ENETUNREACH)),
-        Failure::NotSent("network unreachable".into())
-    )]
-    fn errors_become_outcomes(#[case] err: NetError, #[case] expected: Failure) {
-        assert_eq!(classify(&err), expected);
-    }
-
-    #[test]
-    fn answers_keep_only_the_asked_kind_and_normalise_names() {
-        let data = [
-            RData::A(A::new(192, 0, 2, 1)),
-            RData::MX(MX::new(10, Name::from_ascii("MX1.Example.org.").unwrap())),
-            RData::SRV(SRV::new(
-                0,
-                5,
-                993,
-                Name::from_ascii("imap.example.org.").unwrap(),
-            )),
-        ];
-        assert_eq!(
-            answers(RecordKind::A, data.iter()),
-            [DnsAnswer::Addr("192.0.2.1".parse().unwrap())]
-        );
-        assert_eq!(
-            answers(RecordKind::Mx, data.iter()),
-            [DnsAnswer::Mx {
-                preference: 10,
-                exchange: "mx1.example.org".into()
-            }]
-        );
-        assert_eq!(
-            answers(RecordKind::Srv, data.iter()),
-            [DnsAnswer::Srv {
-                priority: 0,
-                weight: 5,
-                port: 993,
-                target: "imap.example.org".into()
-            }]
-        );
-        assert!(answers(RecordKind::Aaaa, data.iter()).is_empty());
-    }
-
-    #[test]
-    fn explicit_server_is_described_by_its_address() {
-        let dns = Dns::new(
-            Some("127.0.0.1:5353".parse().unwrap()),
-            Duration::from_secs(1),
-            false,
-        );
-        assert_eq!(dns.description(), "127.0.0.1:5353");
-        assert_eq!(dns.servers, ["127.0.0.1:5353".parse().unwrap()]);
-    }
-
-    #[test]
-    fn dotted_names_are_absolute() {
-        assert!(to_name("mail.example.org").unwrap().is_fqdn());
-        assert!(!to_name("mailhost").unwrap().is_fqdn());
-        assert!(to_name("bad name..x").is_none());
-    }
-
-    #[tokio::test]
-    async fn unplugged_fails_without_asking() {
-        let dns = Dns::new(
-            Some("127.0.0.1:9".parse().unwrap()),
-            Duration::from_secs(1),
-            true,
-        );
-        let lookup = dns.lookup("Mail.Example.org.", RecordKind::A).await;
-        assert_eq!(lookup.name, "mail.example.org");
-        assert_eq!(
-            lookup.outcome,
-            DnsOutcome::Unreachable("network unreachable".into())
-        );
-    }
-}
+mod tests;

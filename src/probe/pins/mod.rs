@@ -231,5 +231,4 @@ fn first_line(text: &str) -> &str {
 }
 
 #[cfg(test)]
-#[path = "pins_tests.rs"]
 mod tests;
