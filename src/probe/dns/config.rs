@@ -25,6 +25,12 @@ pub(super) fn explicit(addr: SocketAddr) -> (ResolverConfig, ResolverOpts, Strin
 pub(super) fn system() -> Result<(ResolverConfig, ResolverOpts, String), DnsSetupError> {
     let (config, opts) = hickory_resolver::system_conf::read_system_conf()
         .map_err(|e| DnsSetupError::SystemConfig(e.to_string()))?;
+    let description = describe_system(&config);
+    Ok((config, opts, description))
+}
+
+/// "system (10.0.0.1, 2001:db8::53)": the system's name servers, once each.
+pub(super) fn describe_system(config: &ResolverConfig) -> String {
     let mut ips: Vec<String> = Vec::new();
     for server in config.name_servers() {
         let ip = server.ip.to_string();
@@ -32,8 +38,7 @@ pub(super) fn system() -> Result<(ResolverConfig, ResolverOpts, String), DnsSetu
             ips.push(ip);
         }
     }
-    let description = format!("system ({})", ips.join(", "));
-    Ok((config, opts, description))
+    format!("system ({})", ips.join(", "))
 }
 
 pub(super) fn server_addrs(config: &ResolverConfig) -> Vec<SocketAddr> {
@@ -66,4 +71,46 @@ pub(super) fn build(
         .with_options(opts)
         .build()
         .map_err(|e| DnsSetupError::Build(e.to_string()))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use hickory_resolver::system_conf::parse_resolv_conf;
+
+    #[test]
+    fn the_system_resolver_is_described_by_its_servers() {
+        let (config, _) = parse_resolv_conf(
+            "# generated\nnameserver 10.0.0.1\nnameserver 2001:db8::53\nsearch lan\n",
+        )
+        .unwrap();
+        assert_eq!(describe_system(&config), "system (10.0.0.1, 2001:db8::53)");
+        assert_eq!(
+            server_addrs(&config),
+            [
+                "10.0.0.1:53".parse::<SocketAddr>().unwrap(),
+                "[2001:db8::53]:53".parse().unwrap()
+            ]
+        );
+    }
+
+    #[test]
+    fn an_explicit_server_keeps_its_port_on_udp_and_tcp() {
+        let (config, _, description) = explicit("127.0.0.1:5353".parse().unwrap());
+        assert_eq!(description, "127.0.0.1:5353");
+        let ports: Vec<u16> = config.name_servers()[0]
+            .connections
+            .iter()
+            .map(|c| c.port)
+            .collect();
+        assert_eq!(ports, [5353, 5353]);
+    }
+
+    #[test]
+    fn one_attempt_and_no_hosts_file_for_an_explicit_server() {
+        let opts = tune(ResolverOpts::default(), Duration::from_secs(2), true);
+        assert_eq!(opts.attempts, 0);
+        assert_eq!(opts.timeout, Duration::from_secs(2));
+        assert!(matches!(opts.use_hosts_file, ResolveHosts::Never));
+    }
 }

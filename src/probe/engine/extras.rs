@@ -100,13 +100,37 @@ pub(crate) async fn store(ctx: Arc<Ctx>, settings: StoreSettings) {
     }
 }
 
-fn store_summary(check: &StoreCheck) -> (StepStatus, String) {
-    match (&check.write_test, check.problems.len()) {
+pub(crate) fn store_summary(check: &StoreCheck) -> (StepStatus, String) {
+    let free = check
+        .space
+        .map(|s| format!("{} free", human_bytes(s.free_bytes)));
+    let (status, what) = match (&check.write_test, check.problems.len()) {
         (WriteTest::Failed { text, .. }, _) => {
             (StepStatus::Failed, format!("test write failed: {text}"))
         }
-        (_, 0) => (StepStatus::Ok, "no problem seen".into()),
-        (_, n) => (StepStatus::Failed, format!("{n} problem(s)")),
+        (_, n) if n > 0 => (StepStatus::Failed, format!("{n} problem(s) found")),
+        (WriteTest::NotRun(reason), _) => (StepStatus::Ok, format!("test write not run: {reason}")),
+        (WriteTest::Ok, _) => (StepStatus::Ok, "writable".to_owned()),
+    };
+    let detail = match free {
+        Some(free) => format!("{what}; {free}"),
+        None => what,
+    };
+    (status, detail)
+}
+
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
     }
 }
 
@@ -142,4 +166,82 @@ pub(crate) fn local_summary(net: &LocalNet) -> (StepStatus, String) {
         StepStatus::Ok
     };
     (status, format!("{ifaces}; {routes}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::StoreFormat;
+    use crate::evidence::{Interface, Space, StoreProblem, WriteErrorKind};
+    use rstest::rstest;
+
+    fn check(write_test: WriteTest, problems: Vec<StoreProblem>, free: Option<u64>) -> StoreCheck {
+        StoreCheck {
+            path: "/home/a/Mail".into(),
+            format: StoreFormat::Maildir,
+            space: free.map(|free_bytes| Space {
+                free_bytes,
+                total_bytes: free_bytes * 4,
+                free_inodes: None,
+                total_inodes: None,
+            }),
+            write_test,
+            problems,
+            entries_checked: 3,
+            simulated: false,
+        }
+    }
+
+    #[rstest]
+    #[case::fine(check(WriteTest::Ok, vec![], Some(3 * 1024 * 1024 * 1024)), StepStatus::Ok, "writable; 3.0 GB free")]
+    #[case::full(
+        check(WriteTest::Failed { kind: WriteErrorKind::NoSpace, path: "/home/a/Mail/tmp/x".into(), text: "No space left on device".into() }, vec![], Some(512)),
+        StepStatus::Failed,
+        "test write failed: No space left on device; 512 B free"
+    )]
+    #[case::damaged(check(WriteTest::Ok, vec![StoreProblem::MissingSubdir("cur".into())], None), StepStatus::Failed, "1 problem(s) found")]
+    fn store_summaries(
+        #[case] check: StoreCheck,
+        #[case] status: StepStatus,
+        #[case] detail: &str,
+    ) {
+        assert_eq!(store_summary(&check), (status, detail.to_owned()));
+    }
+
+    fn iface(name: &str, up: bool, loopback: bool) -> Interface {
+        Interface {
+            name: name.into(),
+            up,
+            carrier: Some(up),
+            loopback,
+            addrs: vec![[192, 0, 2, 9].into()],
+        }
+    }
+
+    #[test]
+    fn local_summary_names_usable_interfaces_and_routes() {
+        let online = LocalNet {
+            interfaces: vec![iface("lo", true, true), iface("eth0", true, false)],
+            default_route_v4: Some(true),
+            default_route_v6: Some(false),
+            ..LocalNet::default()
+        };
+        assert_eq!(
+            local_summary(&online),
+            (StepStatus::Ok, "eth0; default route IPv4".to_owned())
+        );
+        let offline = LocalNet {
+            interfaces: vec![iface("lo", true, true), iface("wlan0", false, false)],
+            default_route_v4: Some(false),
+            default_route_v6: Some(false),
+            ..LocalNet::default()
+        };
+        assert_eq!(
+            local_summary(&offline),
+            (
+                StepStatus::Failed,
+                "no usable interface; no default route".to_owned()
+            )
+        );
+    }
 }
