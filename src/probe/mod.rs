@@ -44,8 +44,8 @@ pub use world::Network;
 pub struct ProbeOptions {
     /// Ask this DNS server instead of the system's (`--dns-server`).
     pub dns_server: Option<SocketAddr>,
-    /// Where certificate pins live (`$XDG_STATE_HOME/mailfix`); `None`
-    /// turns pinning off (tests, demo).
+    /// Where certificate pins live (`$XDG_STATE_HOME/mailfix`, see
+    /// [`pins::default_state_dir`]); `None` turns pinning off (tests, demo).
     pub state_dir: Option<PathBuf>,
     /// The real network, or the demo lab's simulation of one.
     pub network: Network,

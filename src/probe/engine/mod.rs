@@ -140,7 +140,7 @@ fn setup(
             Ok(client) => Some(client),
             Err(e) => {
                 notes.push(format!(
-                    "{service}: {e}; certificates are checked against the system's authorities only."
+                    "{service}: {e}; the check went on without that file."
                 ));
                 TlsClient::new(&options.extra_roots, None)
                     .map_err(|e| notes.push(format!("{service}: {e}")))
