@@ -94,9 +94,9 @@ fn unexplained(f: &Facts, out: &mut Out) {
             let text = if f.report.deadline_hit {
                 format!("The check of {target} did not finish before the deadline.")
             } else {
-                format!("{target} was not checked.")
+                format!("{target} was not checked, so nothing is known about it.")
             };
-            out.note(Some(f.service), text, Vec::new(), f.report.deadline_hit);
+            out.note(Some(f.service), text, Vec::new(), true);
         }
         return;
     };
@@ -192,7 +192,10 @@ pub(super) fn run(report: &Report, out: &mut Out) {
             true,
         );
     }
+    // The engine's own remarks (a ca_file it could not read, pins it could
+    // not save) are not mail problems by themselves: whatever they broke
+    // shows up as a finding or as an unchecked server.
     for n in &report.run_notes {
-        out.note(None, n.clone(), Vec::new(), true);
+        out.note(None, n.clone(), Vec::new(), false);
     }
 }

@@ -46,15 +46,18 @@ pub(super) fn check(f: &Facts, out: &mut Out) -> bool {
             }
         }
     }
-    // A resolver on this machine (a caching stub) fails in its own ways
-    // when the machine is offline: that is weak evidence only.
+    // "No route" to the resolver is strong evidence wherever it is. A
+    // resolver on this machine (a caching stub) otherwise fails in its own
+    // ways when the machine is offline (SERVFAIL, silence): weak evidence;
+    // one that refuses is simply not running.
     let local_resolver = resolver_is_loopback(&f.report.resolver);
     for kind in [RecordKind::A, RecordKind::Aaaa] {
         if let Some(l) = f.report.lookup(&f.want.host, kind) {
             let line = wording::dns(l, &f.report.resolver);
-            match l.outcome {
-                DnsOutcome::Unreachable(_) if !local_resolver => unreachable.push(line),
-                DnsOutcome::Unreachable(_) | DnsOutcome::TimedOut => silent.push(line),
+            match &l.outcome {
+                DnsOutcome::Unreachable(why) if no_route_words(why) => unreachable.push(line),
+                DnsOutcome::Unreachable(_) if !local_resolver => silent.push(line),
+                DnsOutcome::TimedOut => silent.push(line),
                 DnsOutcome::ServerError(_) if local_resolver => silent.push(line),
                 _ => {}
             }
@@ -144,6 +147,12 @@ pub(super) fn check(f: &Facts, out: &mut Out) -> bool {
             .fix("Nothing is wrong with the account settings: leave them as they are."),
     );
     confidence != Confidence::Possible
+}
+
+/// The OS's words for ENETUNREACH / EHOSTUNREACH.
+fn no_route_words(why: &str) -> bool {
+    let w = why.to_ascii_lowercase();
+    w.contains("unreachable") || w.contains("no route")
 }
 
 /// True when every address named in the resolver description is loopback

@@ -141,7 +141,12 @@ pub(super) fn wrong_server(
 
 /// A host name in the greeting from a domain that is neither the
 /// configured host's nor the address's.
+/// Only a configured host *name* can be compared; names of machines on a
+/// private network (`.local`, `.internal`, …) say nothing about domains.
 pub(super) fn foreign_name(f: &Facts, s: &Session) -> Option<String> {
+    if crate::plan::is_ip_literal(&f.want.host) {
+        return None;
+    }
     let line = &s.greeting.as_ref()?.line;
     let mine = [base(&f.want.host), base(f.domain.as_deref().unwrap_or(""))];
     line.split_whitespace()
@@ -158,8 +163,27 @@ pub(super) fn foreign_name(f: &Facts, s: &Session) -> Option<String> {
                 })
                 && t.chars().any(|c| c.is_ascii_alphabetic())
         })
+        .filter(|t| !private_name(t))
         .find(|t| !mine.contains(&base(t)))
         .map(str::to_owned)
+}
+
+const PRIVATE_SUFFIXES: &[&str] = &[
+    ".local",
+    ".localdomain",
+    ".internal",
+    ".lan",
+    ".home",
+    ".home.arpa",
+    ".intranet",
+    ".corp",
+    ".test",
+    ".invalid",
+];
+
+fn private_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.starts_with("localhost") || PRIVATE_SUFFIXES.iter().any(|s| n.ends_with(s))
 }
 
 /// The last two labels of a name, lowercased: a rough "same domain" test.

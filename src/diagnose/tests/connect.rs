@@ -693,3 +693,46 @@ fn a_port_published_by_srv_on_the_same_host_is_an_alternative() {
     assert_eq!(f.confidence, Certain);
     assert_eq!(f.patch.unwrap().describe(), "port 10993, security tls");
 }
+
+/// The demo lab's pulled cable: its DNS server is on loopback, but the
+/// engine reports it unreachable for lack of a route; simulated snapshots.
+#[test]
+fn the_labs_pulled_cable_is_no_network() {
+    let mut net = no_route();
+    net.simulated = true;
+    let d = unplugged_dns()
+        .resolver("127.0.0.1:5353")
+        .local(Some(net.clone()), Some(net))
+        .diagnose();
+    let f = must(&d, IN, ids::NO_NETWORK);
+    assert_eq!(f.confidence, Certain);
+    has_line(
+        &f.evidence,
+        "there was no default route (neither IPv4 nor IPv6) (simulated by the demo lab)",
+    );
+    assert_eq!(d.findings.len(), 1, "{d:#?}");
+}
+
+#[test]
+fn a_stopped_local_resolver_is_not_offline() {
+    let d = unplugged_dns()
+        .resolver("system (127.0.0.53)")
+        .local(Some(no_route()), Some(no_route()))
+        .dns(
+            HOST,
+            RecordKind::A,
+            DnsOutcome::Unreachable("connection refused".into()),
+        )
+        .dns(
+            HOST,
+            RecordKind::Aaaa,
+            DnsOutcome::Unreachable("connection refused".into()),
+        )
+        .diagnose();
+    assert!(get(&d, IN, ids::NO_NETWORK).is_none(), "{d:#?}");
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.problem && n.text.contains("DNS could not answer"))
+    );
+}

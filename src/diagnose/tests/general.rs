@@ -95,13 +95,11 @@ fn no_password_is_information_only() {
 }
 
 #[test]
-fn deadline_and_engine_notes_are_problems() {
+fn a_deadline_is_a_problem_note() {
     let d = healthy_imap()
         .edit(|r| {
             r.deadline_hit = true;
             r.elapsed_ms = 20_000.0;
-            r.run_notes
-                .push("ca_file /etc/ssl/x.pem could not be read: No such file".into());
         })
         .diagnose();
     assert!(!d.is_ok());
@@ -110,10 +108,37 @@ fn deadline_and_engine_notes_are_problems() {
             .iter()
             .any(|n| n.problem && n.text.contains("ran out of time after 20.0 s"))
     );
+}
+
+#[test]
+fn engine_remarks_are_information() {
+    let d = healthy_imap()
+        .edit(|r| {
+            r.run_notes
+                .push("Certificate pins were not saved: read-only file system".into())
+        })
+        .diagnose();
+    assert!(d.is_ok(), "{d:#?}");
     assert!(
         d.notes
             .iter()
-            .any(|n| n.problem && n.text.contains("ca_file"))
+            .any(|n| !n.problem && n.text.contains("pins were not saved"))
+    );
+}
+
+#[test]
+fn a_configured_server_that_was_not_probed_is_a_problem() {
+    let d = healthy_imap()
+        .edit(|r| {
+            r.endpoints
+                .retain(|p| p.role != crate::evidence::Role::Configured)
+        })
+        .diagnose();
+    assert!(d.findings.is_empty(), "{d:#?}");
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.problem && n.text.contains("was not checked"))
     );
 }
 

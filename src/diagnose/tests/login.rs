@@ -509,3 +509,26 @@ fn a_certificate_change_skip_alone_still_alarms() {
     assert_eq!(f.confidence, Likely);
     has_line(&f.evidence, "another authority issued it");
 }
+
+#[rstest]
+#[case::machine_name("220 runner-7f3a.ec2.internal ESMTP Postfix (Debian/GNU)")]
+#[case::localhost("220 localhost.localdomain ESMTP Postfix")]
+#[case::same_domain("220 smtp2.example.org ESMTP Postfix")]
+fn greetings_that_say_nothing_about_another_domain(#[case] greeting: &str) {
+    let d = healthy_smtp()
+        .ep(cfg(OUT, Protocol::Smtp, 587, Security::Starttls)
+            .greet(greeting)
+            .caps(&[], true)
+            .starttls_ok()
+            .rejected(
+                AuthMech::Plain,
+                smtp_r(
+                    535,
+                    (5, 7, 8),
+                    "Error: authentication failed: authentication failure",
+                ),
+            ))
+        .diagnose();
+    assert!(get(&d, OUT, ids::WRONG_SERVER).is_none(), "{d:#?}");
+    assert_eq!(conf(&d, OUT, ids::BAD_CREDENTIALS), Some(Certain));
+}
