@@ -80,3 +80,52 @@ pub(super) fn finish(out: Out) -> Diagnosis {
         notes,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::ids;
+    use crate::diagnose::{Build, finding};
+    use crate::finding::{Confidence, SettingsPatch};
+
+    #[test]
+    fn duplicates_merge_into_the_strongest_and_found_is_never_ruled_out() {
+        let svc = Service::Incoming;
+        let mut out = Out::default();
+        out.ruled_out.push(crate::finding::RuledOut {
+            service: svc,
+            cause: ids::WRONG_PORT,
+            reason: "early".into(),
+        });
+        out.add(
+            finding(svc, ids::FIREWALL, Confidence::Possible, "weak")
+                .ev("a")
+                .fix("x"),
+        );
+        out.add(
+            finding(svc, ids::WRONG_PORT, Confidence::Possible, "weak")
+                .ev("a")
+                .fix("x"),
+        );
+        out.add(
+            finding(svc, ids::WRONG_PORT, Confidence::Certain, "strong")
+                .ev("b")
+                .fix("y")
+                .patch(Some(SettingsPatch {
+                    port: Some(993),
+                    ..SettingsPatch::default()
+                })),
+        );
+        let d = finish(out);
+        assert_eq!(d.findings.len(), 2);
+        let f = &d.findings[0];
+        assert_eq!(
+            (f.cause, f.confidence, f.title.as_str()),
+            (ids::WRONG_PORT, Confidence::Certain, "strong")
+        );
+        assert_eq!(f.evidence, ["b", "a"]);
+        assert_eq!(f.fix, ["y", "x"]);
+        assert!(f.patch.is_some());
+        assert!(d.ruled_out.is_empty());
+    }
+}

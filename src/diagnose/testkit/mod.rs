@@ -132,6 +132,14 @@ pub fn unplugged() -> LocalNet {
     net
 }
 
+/// A fresh network namespace: loopback only, no routes out.
+pub fn loopback_only() -> LocalNet {
+    let mut net = online();
+    net.interfaces.truncate(1);
+    net.default_route_v4 = Some(false);
+    net
+}
+
 /// Interfaces up, but no default route in either family.
 pub fn no_route() -> LocalNet {
     let mut net = online();

@@ -119,6 +119,7 @@ fn smtp_turned_away() -> Rb {
     Likely,
     "fastest 11 ms, median 48 ms, slowest 1.9 s"
 )]
+#[case::barely(healthy_imap().stability(IN, &[(AttemptOutcome::TimedOut, 5000.0), (AttemptOutcome::TimedOut, 5000.0), (AttemptOutcome::Ok, 30.0)]), IN, ids::POOR_LINE, Likely, "1 of 3 quick connects to mail.example.org:993 got through (67% lost): 2 timed out")]
 #[case::jitter(jittery(), IN, ids::POOR_LINE, Possible, "slowest 2.4 s")]
 #[case::bye(imap_ending(SessionEnd::Closed { phase: Phase::Mailbox, reply: Some(imap_r(Status::ImapBye, None, "Server shutting down.")) }), IN, ids::SERVER_DROPPED, Certain, "during mailbox, mail.example.org:993 said `BYE Server shutting down.` and closed")]
 #[case::smtp_421(

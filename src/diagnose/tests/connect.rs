@@ -120,12 +120,12 @@ fn all_dropped_behind_proxy() -> Rb {
     all_dropped().local(Some(net.clone()), Some(net))
 }
 
-/// The lab on loopback: no default route, but the host is 127.0.0.1 and
-/// every mail port drops (iptables DROP inside a namespace).
+/// A test's network namespace: only loopback, no routes, the host is
+/// 127.0.0.1 and every mail port drops (iptables DROP).
 fn loopback_dropped() -> Rb {
     all_dropped()
         .resolves(HOST, "127.0.0.1")
-        .local(Some(no_route()), Some(no_route()))
+        .local(Some(loopback_only()), Some(loopback_only()))
         .edit(|r| {
             for p in &mut r.endpoints {
                 for a in &mut p.connects {
@@ -735,4 +735,23 @@ fn a_stopped_local_resolver_is_not_offline() {
             .iter()
             .any(|n| n.problem && n.text.contains("DNS could not answer"))
     );
+}
+
+#[test]
+fn a_working_port_beats_one_whose_certificate_fails() {
+    let d = healthy_smtp()
+        .outgoing(2525, Security::Starttls)
+        .ep(cfg(OUT, Protocol::Smtp, 2525, Security::Starttls).refused())
+        .ep(nb(OUT, Protocol::Smtp, 465, Security::Tls)
+            .tls(TlsOutcome::CertRejected {
+                problem: crate::evidence::CertProblem::SelfSigned {
+                    subject: "CN=localhost".into(),
+                },
+                cert: None,
+            })
+            .greet(SMTP_HELLO))
+        .ep(nb(OUT, Protocol::Smtp, 587, Security::Starttls).healthy())
+        .diagnose();
+    let f = must(&d, OUT, ids::WRONG_PORT);
+    assert_eq!(f.patch.unwrap().describe(), "port 587, security starttls");
 }

@@ -507,6 +507,8 @@ fn a_certificate_change_skip_alone_still_alarms() {
     let d = imap_skip(LoginSkip::CertificateChanged, &["PLAIN"]).diagnose();
     let f = must(&d, IN, ids::SECURITY_ALARM);
     assert_eq!(f.confidence, Likely);
+    // The valid certificate alone would have ruled it out; found wins.
+    assert!(ruled(&d, IN, ids::SECURITY_ALARM).is_none(), "{d:#?}");
     has_line(&f.evidence, "another authority issued it");
 }
 
