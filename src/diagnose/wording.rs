@@ -77,12 +77,17 @@ fn target_at(endpoint: &Endpoint, attempt: &ConnectAttempt) -> String {
 pub fn connect(endpoint: &Endpoint, attempt: &ConnectAttempt) -> String {
     let at = target_at(endpoint, attempt);
     let t = ms(attempt.ms);
+    let after = if attempt.ms.is_finite() && attempt.ms < 1.0 {
+        "at once".to_owned()
+    } else {
+        format!("after {t}")
+    };
     match &attempt.outcome {
         ConnectOutcome::Connected => format!("{at} accepted the connection in {t}"),
-        ConnectOutcome::Refused => format!("{at} refused the connection (RST) after {t}"),
+        ConnectOutcome::Refused => format!("{at} refused the connection (RST) {after}"),
         ConnectOutcome::TimedOut => format!("{at} did not answer at all within {t}"),
         ConnectOutcome::HostUnreachable => {
-            format!("{at}: the host cannot be reached (host unreachable) after {t}")
+            format!("{at}: the host cannot be reached (host unreachable) {after}")
         }
         ConnectOutcome::NetUnreachable => {
             format!("{at}: there is no route to that network (network unreachable)")

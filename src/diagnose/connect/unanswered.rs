@@ -220,9 +220,10 @@ pub(super) fn check(f: &Facts, state: Conn, out: &mut Out) {
     }
     let ports: Vec<String> = probes
         .iter()
-        .map(|q| q.endpoint.port.to_string())
-        .collect::<std::collections::BTreeSet<_>>()
+        .map(|q| q.endpoint.port)
+        .collect::<std::collections::BTreeSet<u16>>()
         .into_iter()
+        .map(|p| p.to_string())
         .collect();
     let has_published = f.published_alternative().is_some();
 
@@ -237,11 +238,7 @@ pub(super) fn check(f: &Facts, state: Conn, out: &mut Out) {
             ),
         )
         .evs(lines);
-        out.add(with_published(
-            f,
-            fnd,
-            &format!("Check the server name: {} exists, but nothing on it serves {}. If the name is right, the service may be down; ask your provider.", f.want.host, f.proto()),
-        ));
+        out.add(with_published(f, fnd, &nothing_serves(f)));
         out.rule_out(
             svc,
             ids::WRONG_PORT,
@@ -384,4 +381,21 @@ pub(super) fn proxy_and_interception(f: &Facts) -> Vec<String> {
         }
     }
     out
+}
+
+/// The fix when the host answers but nothing on it serves the protocol.
+fn nothing_serves(f: &Facts) -> String {
+    if f.dns == HostDns::IpLiteral {
+        format!(
+            "Check the server address: nothing on {} serves {}. If it is right, the service may be down; ask your provider.",
+            f.want.host,
+            f.proto()
+        )
+    } else {
+        format!(
+            "Check the server name: {} exists, but nothing on it serves {}. If the name is right, the service may be down; ask your provider.",
+            f.want.host,
+            f.proto()
+        )
+    }
 }

@@ -755,3 +755,33 @@ fn a_working_port_beats_one_whose_certificate_fails() {
     let f = must(&d, OUT, ids::WRONG_PORT);
     assert_eq!(f.patch.unwrap().describe(), "port 587, security starttls");
 }
+
+#[test]
+fn an_ip_address_that_refuses_everything_is_called_an_address() {
+    let d = all_refused()
+        .server(IN, |s| s.host = "127.0.0.1".into())
+        .edit(|r| {
+            for p in &mut r.endpoints {
+                p.endpoint.host = "127.0.0.1".into();
+                for a in &mut p.connects {
+                    a.addr.set_ip("127.0.0.1".parse().unwrap());
+                    a.ms = 0.3;
+                }
+            }
+        })
+        .diagnose();
+    let f = must(&d, IN, ids::WRONG_ADDRESS);
+    has_line(
+        &f.fix,
+        "Check the server address: nothing on 127.0.0.1 serves IMAP",
+    );
+    has_line(
+        &f.evidence,
+        "127.0.0.1:993 refused the connection (RST) at once",
+    );
+    assert!(
+        ruled(&d, IN, ids::WRONG_PORT)
+            .unwrap()
+            .contains("ports 143 and 993 refused")
+    );
+}
