@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
-    IsCa, Issuer, KeyPair, KeyUsagePurpose,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose,
 };
 use rustls::ServerConfig;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
@@ -203,7 +203,11 @@ impl LabCerts {
 
     /// A rustls server configuration presenting a certificate of `kind`
     /// for `host`. Made once per kind and host, then shared.
-    pub fn server_config(&self, kind: &CertKind, host: &str) -> Result<Arc<ServerConfig>, LabError> {
+    pub fn server_config(
+        &self,
+        kind: &CertKind,
+        host: &str,
+    ) -> Result<Arc<ServerConfig>, LabError> {
         let key = (kind.clone(), host.to_ascii_lowercase());
         if let Some(config) = lock(&self.configs).get(&key) {
             return Ok(config.clone());

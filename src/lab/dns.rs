@@ -96,7 +96,12 @@ impl DnsServer {
     }
 }
 
-fn answer(zone: &Zone, log: &Mutex<Vec<DnsQueryLog>>, request: &[u8], tcp: bool) -> Option<Vec<u8>> {
+fn answer(
+    zone: &Zone,
+    log: &Mutex<Vec<DnsQueryLog>>,
+    request: &[u8],
+    tcp: bool,
+) -> Option<Vec<u8>> {
     let a = zone.respond(request, !tcp)?;
     lock(log).push(DnsQueryLog {
         tcp,

@@ -27,10 +27,18 @@ impl State<'_> {
     }
 
     fn capabilities(&self, conn: &Conn) -> String {
-        let mut caps: Vec<String> = ["IMAP4rev1", "SASL-IR", "LOGIN-REFERRALS", "ID", "ENABLE", "IDLE", "LITERAL+"]
-            .iter()
-            .map(|c| c.to_string())
-            .collect();
+        let mut caps: Vec<String> = [
+            "IMAP4rev1",
+            "SASL-IR",
+            "LOGIN-REFERRALS",
+            "ID",
+            "ENABLE",
+            "IDLE",
+            "LITERAL+",
+        ]
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
         if self.user.is_some() {
             caps.extend(["NAMESPACE", "UNSELECT", "CHILDREN"].map(String::from));
             return caps.join(" ");
@@ -121,8 +129,11 @@ async fn command(s: &mut State<'_>, conn: &mut Conn, cmd: &Command) -> Result<Op
         }
         "NOOP" | "CHECK" => conn.send_line(&format!("{tag} OK NOOP completed.")).await?,
         "LOGOUT" => {
-            conn.send_lines(&["* BYE Logging out".to_owned(), format!("{tag} OK Logout completed.")])
-                .await?;
+            conn.send_lines(&[
+                "* BYE Logging out".to_owned(),
+                format!("{tag} OK Logout completed."),
+            ])
+            .await?;
             return Ok(Some(Exit::Close));
         }
         "ID" => {
@@ -138,12 +149,16 @@ async fn command(s: &mut State<'_>, conn: &mut Conn, cmd: &Command) -> Result<Op
         }
         "STARTTLS" => {
             if conn.is_tls() {
-                conn.send_line(&format!("{tag} BAD TLS is already active.")).await?;
-            } else if s.user.is_some() || !s.can_starttls(conn) {
-                conn.send_line(&format!("{tag} BAD Error in IMAP command STARTTLS: Unknown command."))
+                conn.send_line(&format!("{tag} BAD TLS is already active."))
                     .await?;
+            } else if s.user.is_some() || !s.can_starttls(conn) {
+                conn.send_line(&format!(
+                    "{tag} BAD Error in IMAP command STARTTLS: Unknown command."
+                ))
+                .await?;
             } else {
-                conn.send_line(&format!("{tag} OK Begin TLS negotiation now.")).await?;
+                conn.send_line(&format!("{tag} OK Begin TLS negotiation now."))
+                    .await?;
                 if let Some(acceptor) = s.acceptor {
                     conn.start_tls(acceptor).await?;
                 }
@@ -163,13 +178,18 @@ async fn command(s: &mut State<'_>, conn: &mut Conn, cmd: &Command) -> Result<Op
         }
         "SELECT" | "EXAMINE" => {
             if s.user.is_none() {
-                conn.send_line(&format!("{tag} BAD Please log in first.")).await?;
+                conn.send_line(&format!("{tag} BAD Please log in first."))
+                    .await?;
                 return Ok(None);
             }
             if let Some(how) = s.p.cut_at(Stage::Mailbox) {
-                return apply_cut(conn, how, "* BYE Internal error occurred. Refer to server log for more information.")
-                    .await
-                    .map(Some);
+                return apply_cut(
+                    conn,
+                    how,
+                    "* BYE Internal error occurred. Refer to server log for more information.",
+                )
+                .await
+                .map(Some);
             }
             mailbox(conn, cmd).await?;
         }
@@ -184,8 +204,10 @@ async fn command(s: &mut State<'_>, conn: &mut Conn, cmd: &Command) -> Result<Op
             conn.send_line(&format!("{tag} OK Completed.")).await?
         }
         name => {
-            conn.send_line(&format!("{tag} BAD Error in IMAP command {name}: Unknown command."))
-                .await?
+            conn.send_line(&format!(
+                "{tag} BAD Error in IMAP command {name}: Unknown command."
+            ))
+            .await?
         }
     }
     Ok(None)
@@ -195,11 +217,15 @@ async fn login(s: &mut State<'_>, conn: &mut Conn, cmd: &Command) -> Result<(), 
     let tag = cmd.tag.as_str();
     let (Some(user), Some(pass)) = (cmd.arg(0), cmd.args.get(1)) else {
         return conn
-            .send_line(&format!("{tag} BAD Error in IMAP command LOGIN: Missing arguments."))
+            .send_line(&format!(
+                "{tag} BAD Error in IMAP command LOGIN: Missing arguments."
+            ))
             .await;
     };
     if s.user.is_some() {
-        return conn.send_line(&format!("{tag} BAD Already logged in.")).await;
+        return conn
+            .send_line(&format!("{tag} BAD Already logged in."))
+            .await;
     }
     let tls = conn.is_tls();
     if !s.p.login_allowed(tls) {
@@ -218,10 +244,9 @@ async fn login(s: &mut State<'_>, conn: &mut Conn, cmd: &Command) -> Result<(), 
             ))
             .await;
     }
-    let valid = s
-        .p
-        .find_user(&user)
-        .is_some_and(|u| u.password.as_bytes() == pass.as_slice());
+    let valid =
+        s.p.find_user(&user)
+            .is_some_and(|u| u.password.as_bytes() == pass.as_slice());
     judge(s, conn, tag, "LOGIN", user, valid).await
 }
 
@@ -229,11 +254,15 @@ async fn authenticate(s: &mut State<'_>, conn: &mut Conn, cmd: &Command) -> Resu
     let tag = cmd.tag.as_str();
     let Some(mech) = cmd.arg(0).map(|m| m.to_ascii_uppercase()) else {
         return conn
-            .send_line(&format!("{tag} BAD Error in IMAP command AUTHENTICATE: Missing arguments."))
+            .send_line(&format!(
+                "{tag} BAD Error in IMAP command AUTHENTICATE: Missing arguments."
+            ))
             .await;
     };
     if s.user.is_some() {
-        return conn.send_line(&format!("{tag} BAD Already logged in.")).await;
+        return conn
+            .send_line(&format!("{tag} BAD Already logged in."))
+            .await;
     }
     if !s.p.login_allowed(conn.is_tls()) {
         return conn
@@ -284,13 +313,17 @@ async fn judge(
     if !valid {
         record(conn, mechanism, &user, false);
         return conn
-            .send_line(&format!("{tag} NO [AUTHENTICATIONFAILED] Authentication failed."))
+            .send_line(&format!(
+                "{tag} NO [AUTHENTICATIONFAILED] Authentication failed."
+            ))
             .await;
     }
     if s.p.faults.in_use {
         record(conn, mechanism, &user, false);
         return conn
-            .send_line(&format!("{tag} NO [INUSE] Mailbox is in use by another session."))
+            .send_line(&format!(
+                "{tag} NO [INUSE] Mailbox is in use by another session."
+            ))
             .await;
     }
     record(conn, mechanism, &user, true);
@@ -315,10 +348,16 @@ async fn mailbox(conn: &mut Conn, cmd: &Command) -> Result<(), End> {
     let name = cmd.arg(0).unwrap_or_default();
     if !name.eq_ignore_ascii_case("INBOX") {
         return conn
-            .send_line(&format!("{tag} NO [NONEXISTENT] Mailbox doesn't exist: {name}"))
+            .send_line(&format!(
+                "{tag} NO [NONEXISTENT] Mailbox doesn't exist: {name}"
+            ))
             .await;
     }
-    let verb = if cmd.name == "EXAMINE" { "Examine" } else { "Select" };
+    let verb = if cmd.name == "EXAMINE" {
+        "Examine"
+    } else {
+        "Select"
+    };
     conn.send_lines(&[
         "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)".to_owned(),
         "* OK [PERMANENTFLAGS ()] Read-only mailbox.".to_owned(),

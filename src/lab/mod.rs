@@ -9,12 +9,13 @@
 //! refuses (or, for the firewalled sample, drops), so a probe of a sample
 //! never reaches anything but the lab.
 //!
-//! Module map: `certs` (rcgen), `zone` + `dns` (hickory-proto), `conn`
+//! Module map: `certs` (rcgen), `zone` and `dns` (hickory-proto), `conn`
 //! (one server-side connection), `record` (what servers saw), `persona`
-//! + `pop3`/`imap`/`smtp` + `sasl` (realistic dialogues with faults),
-//! `script` (raw hostile steps), `server` (listeners), `ports` (refusing
-//! and dropping ports), `localnet` + `stores` (simulated machine state),
-//! `topology` (hosts and routes), `samples` (the sample accounts).
+//! with `pop3`, `imap`, `smtp` and `sasl` (realistic dialogues with
+//! faults), `script` (raw hostile steps), `server` (listeners), `ports`
+//! (refusing and dropping ports), `localnet` and `stores` (simulated
+//! machine state), `topology` (hosts and routes), `samples` (the sample
+//! accounts).
 
 pub mod certs;
 pub mod conn;
@@ -266,12 +267,37 @@ impl Lab {
     pub fn violations(&self) -> Vec<(String, Violation)> {
         self.servers
             .iter()
-            .flat_map(|s| {
-                s.log
-                    .violations()
-                    .into_iter()
-                    .map(|v| (s.name.clone(), v))
-            })
+            .flat_map(|s| s.log.violations().into_iter().map(|v| (s.name.clone(), v)))
             .collect()
+    }
+
+    /// Every login attempt any lab server judged, by server name (at most
+    /// one per mechanism per run is allowed).
+    pub fn logins(&self) -> Vec<(String, LoginAttempt)> {
+        self.servers
+            .iter()
+            .flat_map(|s| s.log.logins().into_iter().map(|l| (s.name.clone(), l)))
+            .collect()
+    }
+
+    /// True if any client sent `needle` to any lab server outside TLS
+    /// (a password must never be found this way unless plaintext login
+    /// was allowed).
+    pub fn plaintext_contains(&self, needle: &[u8]) -> bool {
+        self.servers
+            .iter()
+            .any(|s| s.log.plaintext_contains(needle))
+    }
+
+    /// True if any client sent `needle` to any lab server at all.
+    pub fn received_contains(&self, needle: &[u8]) -> bool {
+        self.servers.iter().any(|s| s.log.received_contains(needle))
+    }
+
+    /// Forget what the servers recorded so far (between runs).
+    pub fn clear_records(&self) {
+        for s in &self.servers {
+            s.log.clear();
+        }
     }
 }

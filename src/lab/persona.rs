@@ -196,10 +196,7 @@ impl Persona {
 
     /// The cut for `stage`, if this persona has one there.
     pub(crate) fn cut_at(&self, stage: Stage) -> Option<CutKind> {
-        self.faults
-            .cut
-            .filter(|c| c.at == stage)
-            .map(|c| c.how)
+        self.faults.cut.filter(|c| c.at == stage).map(|c| c.how)
     }
 }
 
@@ -259,11 +256,7 @@ pub(crate) fn cut_exit(how: CutKind) -> Option<Exit> {
 
 /// Strike a cut: for [`CutKind::Goodbye`] send `farewell` and close,
 /// otherwise stop as the cut says.
-pub(crate) async fn apply_cut(
-    conn: &mut Conn,
-    how: CutKind,
-    farewell: &str,
-) -> Result<Exit, End> {
+pub(crate) async fn apply_cut(conn: &mut Conn, how: CutKind, farewell: &str) -> Result<Exit, End> {
     match cut_exit(how) {
         Some(exit) => Ok(exit),
         None => {

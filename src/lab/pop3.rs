@@ -52,12 +52,11 @@ async fn dialogue(s: &mut State<'_>, conn: &mut Conn, greet: bool) -> Result<Exi
         if let Some(delay) = s.p.faults.greeting_delay {
             tokio::time::sleep(delay).await;
         }
-        let line = s
-            .p
-            .faults
-            .greeting
-            .clone()
-            .unwrap_or_else(|| format!("+OK {} POP3 server ready.", s.p.host));
+        let line =
+            s.p.faults
+                .greeting
+                .clone()
+                .unwrap_or_else(|| format!("+OK {} POP3 server ready.", s.p.host));
         conn.send_line(&line).await?;
         if let Some(how) = s.p.cut_at(Stage::AfterGreeting) {
             return apply_cut(conn, how, GOODBYE).await;
@@ -81,9 +80,17 @@ async fn dialogue(s: &mut State<'_>, conn: &mut Conn, greet: bool) -> Result<Exi
 }
 
 fn capa(s: &State<'_>, conn: &Conn) -> Vec<String> {
-    let mut lines: Vec<String> = ["+OK", "CAPA", "TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING"]
-        .map(String::from)
-        .to_vec();
+    let mut lines: Vec<String> = [
+        "+OK",
+        "CAPA",
+        "TOP",
+        "UIDL",
+        "RESP-CODES",
+        "AUTH-RESP-CODE",
+        "PIPELINING",
+    ]
+    .map(String::from)
+    .to_vec();
     let tls = conn.is_tls();
     if s.user.is_none() {
         if s.p.login_allowed(tls) {
@@ -171,7 +178,12 @@ async fn command(
                 .await?
         }
         "RSET" if authed => conn.send_line("+OK").await?,
-        _ if !authed && ["STAT", "LIST", "UIDL", "RETR", "TOP", "DELE", "RSET", "NOOP"].contains(&verb) => {
+        _ if !authed
+            && [
+                "STAT", "LIST", "UIDL", "RETR", "TOP", "DELE", "RSET", "NOOP",
+            ]
+            .contains(&verb) =>
+        {
             conn.send_line("-ERR Log in first.").await?
         }
         _ => {
@@ -194,18 +206,26 @@ async fn auth(s: &mut State<'_>, conn: &mut Conn, arg: &str) -> Result<(), End> 
         return conn.send_line(PLAINTEXT_REFUSED).await;
     }
     if !s.p.offers(&mech) {
-        return conn.send_line("-ERR Unsupported authentication mechanism.").await;
+        return conn
+            .send_line("-ERR Unsupported authentication mechanism.")
+            .await;
     }
     let initial = parts.next();
     match sasl::exchange(conn, s.p, &mech, initial, "+ ").await {
         SaslOutcome::Valid { user } => judge(s, conn, &mech, user, true).await,
         SaslOutcome::Invalid { user } => judge(s, conn, &mech, user, false).await,
-        SaslOutcome::Cancelled => conn.send_line("-ERR Authentication aborted by client.").await,
+        SaslOutcome::Cancelled => {
+            conn.send_line("-ERR Authentication aborted by client.")
+                .await
+        }
         SaslOutcome::Malformed(why) => {
             conn.send_line(&format!("-ERR Invalid authentication data: {why}."))
                 .await
         }
-        SaslOutcome::Unknown => conn.send_line("-ERR Unsupported authentication mechanism.").await,
+        SaslOutcome::Unknown => {
+            conn.send_line("-ERR Unsupported authentication mechanism.")
+                .await
+        }
         SaslOutcome::Gone(end) => Err(end),
     }
 }
@@ -244,9 +264,18 @@ async fn judge(
 async fn listing(conn: &mut Conn, verb: &str) -> Result<(), End> {
     let sizes: Vec<usize> = MESSAGES.iter().map(|m| m.len()).collect();
     let lines: Vec<String> = match verb {
-        "STAT" => vec![format!("+OK {} {}", sizes.len(), sizes.iter().sum::<usize>())],
+        "STAT" => vec![format!(
+            "+OK {} {}",
+            sizes.len(),
+            sizes.iter().sum::<usize>()
+        )],
         "LIST" => std::iter::once(format!("+OK {} messages:", sizes.len()))
-            .chain(sizes.iter().enumerate().map(|(i, n)| format!("{} {n}", i + 1)))
+            .chain(
+                sizes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| format!("{} {n}", i + 1)),
+            )
             .chain(std::iter::once(".".to_owned()))
             .collect(),
         _ => std::iter::once("+OK".to_owned())
@@ -269,8 +298,13 @@ async fn retrieve(conn: &mut Conn, verb: &str, arg: &str) -> Result<(), End> {
     } else {
         usize::MAX
     };
-    let Some(message) = number.and_then(|n| n.checked_sub(1)).and_then(|i| MESSAGES.get(i)) else {
-        return conn.send_line("-ERR There's no message with that number.").await;
+    let Some(message) = number
+        .and_then(|n| n.checked_sub(1))
+        .and_then(|i| MESSAGES.get(i))
+    else {
+        return conn
+            .send_line("-ERR There's no message with that number.")
+            .await;
     };
     let mut lines = vec![format!("+OK {} octets", message.len())];
     let (head, body) = message.split_once("\r\n\r\n").unwrap_or((message, ""));

@@ -20,7 +20,8 @@ fn bind_err(what: &str) -> impl FnOnce(std::io::Error) -> LabError + '_ {
 }
 
 fn loopback_socket(what: &str) -> Result<(Socket, SocketAddr), LabError> {
-    let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).map_err(bind_err(what))?;
+    let socket =
+        Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).map_err(bind_err(what))?;
     socket
         .bind(&SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0).into())
         .map_err(bind_err(what))?;
@@ -64,7 +65,8 @@ impl DroppingPort {
         listener.listen(0).map_err(bind_err(what))?;
         // With a backlog of 0 the accept queue holds one connection; this
         // one fills it and is never accepted.
-        let filler = TcpStream::connect_timeout(&addr, Duration::from_secs(1)).map_err(bind_err(what))?;
+        let filler =
+            TcpStream::connect_timeout(&addr, Duration::from_secs(1)).map_err(bind_err(what))?;
         Ok(DroppingPort {
             _listener: listener,
             _filler: filler,

@@ -15,9 +15,13 @@ use super::persona::Persona;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum SaslOutcome {
     /// The credentials are right for `user`.
-    Valid { user: String },
+    Valid {
+        user: String,
+    },
     /// Well-formed, but wrong for `user`.
-    Invalid { user: String },
+    Invalid {
+        user: String,
+    },
     /// The client sent `*`.
     Cancelled,
     /// The client's answer did not decode or parse.
@@ -28,15 +32,15 @@ pub(crate) enum SaslOutcome {
 }
 
 /// The error a bearer-token server sends before failing (RFC 7628 §3.2.2).
-const OAUTH_ERROR: &str = r#"{"status":"401","schemes":"bearer","scope":"https://mail.example.com/"}"#;
+const OAUTH_ERROR: &str =
+    r#"{"status":"401","schemes":"bearer","scope":"https://mail.example.com/"}"#;
 
 fn decode(text: &str) -> Result<Vec<u8>, String> {
     let text = text.trim();
     if text == "=" {
         return Ok(Vec::new());
     }
-    B64.decode(text)
-        .map_err(|e| format!("not base64: {e}"))
+    B64.decode(text).map_err(|e| format!("not base64: {e}"))
 }
 
 enum Answer {
@@ -117,7 +121,9 @@ async fn run(
             };
             let parts: Vec<&[u8]> = data.split(|&b| b == 0).collect();
             let [_authzid, authcid, passwd] = parts.as_slice() else {
-                return Ok(SaslOutcome::Malformed("PLAIN needs three NUL-separated fields".into()));
+                return Ok(SaslOutcome::Malformed(
+                    "PLAIN needs three NUL-separated fields".into(),
+                ));
             };
             Ok(check(persona, &String::from_utf8_lossy(authcid), passwd))
         }
@@ -139,7 +145,9 @@ async fn run(
             let reply = answer!(conn, prefix, nonce.as_bytes());
             let reply = String::from_utf8_lossy(&reply).into_owned();
             let Some((user, digest)) = reply.rsplit_once(' ') else {
-                return Ok(SaslOutcome::Malformed("CRAM-MD5 needs 'user digest'".into()));
+                return Ok(SaslOutcome::Malformed(
+                    "CRAM-MD5 needs 'user digest'".into(),
+                ));
             };
             let ok = persona
                 .find_user(user)
@@ -194,7 +202,9 @@ pub fn parse_bearer(data: &[u8]) -> Option<(String, String)> {
         if let Some(u) = field.strip_prefix("user=") {
             user = Some(u.to_owned());
         } else if let Some(t) = field.strip_prefix("auth=") {
-            let t = t.strip_prefix("Bearer ").or_else(|| t.strip_prefix("bearer "))?;
+            let t = t
+                .strip_prefix("Bearer ")
+                .or_else(|| t.strip_prefix("bearer "))?;
             token = Some(t.to_owned());
         } else if field.starts_with("n,") || field.starts_with("y,") {
             user = field

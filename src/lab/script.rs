@@ -29,10 +29,16 @@ pub enum Step {
     ReadTlsRecord,
     Sleep(Duration),
     /// Write these bytes one at a time, pausing between them.
-    Drip { bytes: Vec<u8>, every: Duration },
+    Drip {
+        bytes: Vec<u8>,
+        every: Duration,
+    },
     /// Write these bytes again and again until the client goes away or
     /// `max_bytes` went out (only the first copy is recorded).
-    Repeat { bytes: Vec<u8>, max_bytes: usize },
+    Repeat {
+        bytes: Vec<u8>,
+        max_bytes: usize,
+    },
     /// Run the TLS handshake as the server, with the listener's
     /// certificate.
     StartTls,

@@ -80,12 +80,11 @@ async fn dialogue(s: &mut State<'_>, conn: &mut Conn, greet: bool) -> Result<Exi
         if let Some(delay) = s.p.faults.greeting_delay {
             tokio::time::sleep(delay).await;
         }
-        let line = s
-            .p
-            .faults
-            .greeting
-            .clone()
-            .unwrap_or_else(|| format!("220 {} ESMTP ready", s.p.host));
+        let line =
+            s.p.faults
+                .greeting
+                .clone()
+                .unwrap_or_else(|| format!("220 {} ESMTP ready", s.p.host));
         conn.send_line(&line).await?;
         if let Some(how) = s.p.cut_at(Stage::AfterGreeting) {
             let bye = s.goodbye();
@@ -120,7 +119,8 @@ async fn command(
     let arg = line.split_once(' ').map(|(_, a)| a.trim()).unwrap_or("");
     match verb {
         "EHLO" | "HELO" if arg.is_empty() => {
-            conn.send_line(&format!("501 5.5.4 Syntax: {verb} hostname")).await?
+            conn.send_line(&format!("501 5.5.4 Syntax: {verb} hostname"))
+                .await?
         }
         "EHLO" => {
             s.greeted = true;
@@ -135,9 +135,11 @@ async fn command(
         }
         "STARTTLS" => {
             if conn.is_tls() {
-                conn.send_line("554 5.5.1 Error: TLS already active").await?;
+                conn.send_line("554 5.5.1 Error: TLS already active")
+                    .await?;
             } else if !s.can_starttls(conn) {
-                conn.send_line("502 5.5.1 Error: command not implemented").await?;
+                conn.send_line("502 5.5.1 Error: command not implemented")
+                    .await?;
             } else {
                 conn.send_line("220 2.0.0 Ready to start TLS").await?;
                 if let Some(acceptor) = s.acceptor {
@@ -196,22 +198,30 @@ async fn auth(s: &mut State<'_>, conn: &mut Conn, arg: &str) -> Result<(), End> 
     let mut parts = arg.split_whitespace();
     let mech = parts.next().unwrap_or_default().to_ascii_uppercase();
     if !s.greeted {
-        return conn.send_line("503 5.5.1 Error: send HELO/EHLO first").await;
+        return conn
+            .send_line("503 5.5.1 Error: send HELO/EHLO first")
+            .await;
     }
     if s.user.is_some() {
-        return conn.send_line("503 5.5.1 Error: already authenticated").await;
+        return conn
+            .send_line("503 5.5.1 Error: already authenticated")
+            .await;
     }
     if !s.p.login_allowed(conn.is_tls()) {
         return conn.send_line(MUST_STARTTLS).await;
     }
     if s.p.mechanisms.is_empty() {
-        return conn.send_line("503 5.5.1 Error: authentication not enabled").await;
+        return conn
+            .send_line("503 5.5.1 Error: authentication not enabled")
+            .await;
     }
     if mech.is_empty() {
         return conn.send_line("501 5.5.4 Syntax: AUTH mechanism").await;
     }
     if !s.p.offers(&mech) {
-        return conn.send_line("504 5.7.4 Unrecognized authentication type").await;
+        return conn
+            .send_line("504 5.7.4 Unrecognized authentication type")
+            .await;
     }
     let initial = parts.next();
     let (user, valid) = match sasl::exchange(conn, s.p, &mech, initial, "334 ").await {
@@ -219,12 +229,12 @@ async fn auth(s: &mut State<'_>, conn: &mut Conn, arg: &str) -> Result<(), End> 
         SaslOutcome::Invalid { user } => (user, false),
         SaslOutcome::Cancelled => return conn.send_line("501 5.7.0 Authentication aborted").await,
         SaslOutcome::Malformed(_) => {
-            return conn
-                .send_line("501 5.5.2 Cannot decode response")
-                .await;
+            return conn.send_line("501 5.5.2 Cannot decode response").await;
         }
         SaslOutcome::Unknown => {
-            return conn.send_line("504 5.7.4 Unrecognized authentication type").await;
+            return conn
+                .send_line("504 5.7.4 Unrecognized authentication type")
+                .await;
         }
         SaslOutcome::Gone(end) => return Err(end),
     };
@@ -301,11 +311,10 @@ fn rcpt(s: &State<'_>, line: &str) -> String {
             user.name
         );
     }
-    let local = s
-        .p
-        .local_domains
-        .iter()
-        .any(|d| d.eq_ignore_ascii_case(&domain_of(&rcpt)));
+    let local =
+        s.p.local_domains
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(&domain_of(&rcpt)));
     if local || s.user.is_some() {
         "250 2.1.5 Ok".into()
     } else {

@@ -46,6 +46,9 @@ pub fn damaged_maildir(root: &Path, name: &str) -> Result<PathBuf, LabError> {
 /// (a message pasted in by hand, or a file cut off at the front).
 pub fn bad_mbox(root: &Path, name: &str) -> Result<PathBuf, LabError> {
     let path = root.join(name);
-    write(&path, &format!("{MESSAGE}\nFrom robot@example.org Mon Jan  1 00:00:00 2024\n{MESSAGE}"))?;
+    write(
+        &path,
+        &format!("{MESSAGE}\nFrom robot@example.org Mon Jan  1 00:00:00 2024\n{MESSAGE}"),
+    )?;
     Ok(path)
 }

@@ -21,7 +21,7 @@ pub const FIRST_HOST_ADDR: u8 = 10;
 pub enum PortKind {
     /// Serve this persona, in TLS from the first byte or not.
     Serve {
-        persona: Persona,
+        persona: Box<Persona>,
         implicit_tls: bool,
         fates: Vec<Fate>,
     },
@@ -68,7 +68,7 @@ impl HostSpec {
         self.ports.push((
             port,
             PortKind::Serve {
-                persona,
+                persona: Box::new(persona),
                 implicit_tls: true,
                 fates,
             },
@@ -81,7 +81,7 @@ impl HostSpec {
         self.ports.push((
             port,
             PortKind::Serve {
-                persona,
+                persona: Box::new(persona),
                 implicit_tls: false,
                 fates: Vec::new(),
             },
@@ -158,7 +158,8 @@ pub async fn start(
                     fates,
                 } => {
                     let name = format!("{}:{port}", spec.name);
-                    let mut listener = ListenerSpec::persona(name, persona.clone()).lossy(fates.clone());
+                    let mut listener =
+                        ListenerSpec::persona(name, (**persona).clone()).lossy(fates.clone());
                     listener = if *implicit_tls {
                         listener.implicit_tls(tls.clone())
                     } else {
@@ -170,11 +171,14 @@ pub async fn start(
                     addr
                 }
             };
-            started.routes.insert(SocketAddr::new(IpAddr::V4(ip), *port), real);
+            started
+                .routes
+                .insert(SocketAddr::new(IpAddr::V4(ip), *port), real);
             if spec.ipv6 {
-                started
-                    .routes
-                    .insert(SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), *port), real);
+                started.routes.insert(
+                    SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), *port),
+                    real,
+                );
             }
         }
         started.hosts.push(LabHost {

@@ -97,8 +97,12 @@ impl Zone {
         }
         dns_name(name)?;
         match &record {
-            ZoneRecord::A(ip) if !ip.is_loopback() => return reject(format!("{ip} is not loopback")),
-            ZoneRecord::Aaaa(ip) if !ip.is_loopback() => return reject(format!("{ip} is not loopback")),
+            ZoneRecord::A(ip) if !ip.is_loopback() => {
+                return reject(format!("{ip} is not loopback"));
+            }
+            ZoneRecord::Aaaa(ip) if !ip.is_loopback() => {
+                return reject(format!("{ip} is not loopback"));
+            }
             ZoneRecord::Mx { exchange: t, .. } | ZoneRecord::Srv { target: t, .. }
                 if !(t == "." || is_reserved_name(t)) =>
             {
@@ -106,7 +110,10 @@ impl Zone {
             }
             _ => {}
         }
-        self.records.entry(normalise(name)).or_default().push(record);
+        self.records
+            .entry(normalise(name))
+            .or_default()
+            .push(record);
         Ok(())
     }
 
@@ -141,7 +148,10 @@ impl Zone {
     }
 
     pub fn records(&self, name: &str) -> &[ZoneRecord] {
-        self.records.get(&normalise(name)).map(Vec::as_slice).unwrap_or(&[])
+        self.records
+            .get(&normalise(name))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// The name owns records, or is an empty non-terminal above one
@@ -164,7 +174,13 @@ impl Zone {
             Err(_) if request.len() >= 2 => {
                 let id = u16::from_be_bytes([request[0], request[1]]);
                 let msg = Message::error_msg(id, OpCode::Query, ResponseCode::FormErr);
-                return Some(summary(msg.to_vec().ok()?, "?", "?", ResponseCode::FormErr, false));
+                return Some(summary(
+                    msg.to_vec().ok()?,
+                    "?",
+                    "?",
+                    ResponseCode::FormErr,
+                    false,
+                ));
             }
             Err(_) => return None,
         };
@@ -239,7 +255,13 @@ impl Zone {
     }
 }
 
-fn summary(bytes: Vec<u8>, name: &str, kind: &str, rcode: ResponseCode, truncated: bool) -> Answered {
+fn summary(
+    bytes: Vec<u8>,
+    name: &str,
+    kind: &str,
+    rcode: ResponseCode,
+    truncated: bool,
+) -> Answered {
     Answered {
         bytes,
         name: name.to_owned(),
@@ -254,7 +276,11 @@ fn summary(bytes: Vec<u8>, name: &str, kind: &str, rcode: ResponseCode, truncate
 fn soa_for(name: &str) -> Option<Record> {
     let labels: Vec<&str> = name.split('.').filter(|l| !l.is_empty()).collect();
     let apex = labels[labels.len().saturating_sub(2)..].join(".");
-    let apex = if apex.is_empty() { "lab.test".to_owned() } else { apex };
+    let apex = if apex.is_empty() {
+        "lab.test".to_owned()
+    } else {
+        apex
+    };
     let soa = SOA::new(
         dns_name(&format!("ns.{apex}")).ok()?,
         dns_name(&format!("hostmaster.{apex}")).ok()?,
@@ -264,7 +290,11 @@ fn soa_for(name: &str) -> Option<Record> {
         86400,
         NEGATIVE_TTL,
     );
-    Some(Record::from_rdata(dns_name(&apex).ok()?, NEGATIVE_TTL, RData::SOA(soa)))
+    Some(Record::from_rdata(
+        dns_name(&apex).ok()?,
+        NEGATIVE_TTL,
+        RData::SOA(soa),
+    ))
 }
 
 #[cfg(test)]
@@ -275,9 +305,11 @@ mod tests {
 
     fn zone() -> Zone {
         let mut z = Zone::new();
-        z.a("mail.example.org", Ipv4Addr::new(127, 0, 0, 10)).unwrap();
+        z.a("mail.example.org", Ipv4Addr::new(127, 0, 0, 10))
+            .unwrap();
         z.mx("example.org", 10, "mail.example.org").unwrap();
-        z.srv("_imaps._tcp.example.org", 993, "mail.example.org").unwrap();
+        z.srv("_imaps._tcp.example.org", 993, "mail.example.org")
+            .unwrap();
         z
     }
 
@@ -315,8 +347,14 @@ mod tests {
     fn only_reserved_names_and_loopback_go_in() {
         let mut z = Zone::new();
         assert!(z.a("mail.gmail.com", Ipv4Addr::LOCALHOST).is_err());
-        assert!(z.a("mail.example.org", Ipv4Addr::new(192, 0, 2, 1)).is_err());
-        assert!(z.aaaa("mail.example.org", "2001:db8::1".parse().unwrap()).is_err());
+        assert!(
+            z.a("mail.example.org", Ipv4Addr::new(192, 0, 2, 1))
+                .is_err()
+        );
+        assert!(
+            z.aaaa("mail.example.org", "2001:db8::1".parse().unwrap())
+                .is_err()
+        );
         assert!(z.mx("example.org", 10, "mx.google.com").is_err());
         assert!(z.a("a.b.test", Ipv4Addr::new(127, 1, 2, 3)).is_ok());
         assert!(is_reserved_name("Example.COM."));

@@ -22,7 +22,12 @@ pub(super) fn add(bp: &mut Blueprint, store_root: &Path) -> Result<(), LabError>
 
 /// Everything works: IMAP, submission and a sound Maildir.
 fn healthy(bp: &mut Blueprint, store_root: &Path) -> Result<(), LabError> {
-    let (host, domain, email, pw) = ("mail.example.org", "example.org", "alice@example.org", "Alice-s3cr3t-17");
+    let (host, domain, email, pw) = (
+        "mail.example.org",
+        "example.org",
+        "alice@example.org",
+        "Alice-s3cr3t-17",
+    );
     let user = LabUser::new(email, pw);
     let mechs = ["PLAIN", "LOGIN", "CRAM-MD5"];
     bp.host(
@@ -39,15 +44,35 @@ fn healthy(bp: &mut Blueprint, store_root: &Path) -> Result<(), LabError> {
     bp.srv("_pop3._tcp", domain, 110, host)?;
     bp.srv_submission(domain, host)?;
     let mut acc = incoming("healthy", email, imap(host, 993, Security::Tls, email, pw));
-    acc.outgoing = Some(smtp(host, 587, Security::Starttls, AuthMech::Plain, email, pw));
-    acc.store = store_at(&stores::maildir(store_root, "healthy")?, StoreFormat::Maildir);
-    bp.sample(acc, None, "Nothing is wrong: mail comes in, goes out and is stored.", SimNet::default());
+    acc.outgoing = Some(smtp(
+        host,
+        587,
+        Security::Starttls,
+        AuthMech::Plain,
+        email,
+        pw,
+    ));
+    acc.store = store_at(
+        &stores::maildir(store_root, "healthy")?,
+        StoreFormat::Maildir,
+    );
+    bp.sample(
+        acc,
+        None,
+        "Nothing is wrong: mail comes in, goes out and is stored.",
+        SimNet::default(),
+    );
     Ok(())
 }
 
 /// The Wi-Fi is off: no interface with a carrier, no default route.
 fn no_network(bp: &mut Blueprint) -> Result<(), LabError> {
-    let (host, domain, email, pw) = ("mail.offline.example", "offline.example", "dan@offline.example", "Dan-s3cr3t-2");
+    let (host, domain, email, pw) = (
+        "mail.offline.example",
+        "offline.example",
+        "dan@offline.example",
+        "Dan-s3cr3t-2",
+    );
     bp.host(HostSpec::new(host).imap(imap_server(host, email, pw)));
     bp.mx(domain, host)?;
     bp.sample(
@@ -67,7 +92,12 @@ fn no_network(bp: &mut Blueprint) -> Result<(), LabError> {
 /// A typo in the host name: it does not exist, while the domain's SRV
 /// record names the host that does answer.
 fn wrong_address(bp: &mut Blueprint) -> Result<(), LabError> {
-    let (host, domain, email, pw) = ("mail.wrong-address.example", "wrong-address.example", "erin@wrong-address.example", "Erin-s3cr3t-3");
+    let (host, domain, email, pw) = (
+        "mail.wrong-address.example",
+        "wrong-address.example",
+        "erin@wrong-address.example",
+        "Erin-s3cr3t-3",
+    );
     bp.host(HostSpec::new(host).imap(imap_server(host, email, pw)));
     bp.mx(domain, host)?;
     bp.srv_imap(domain, host)?;
@@ -82,7 +112,12 @@ fn wrong_address(bp: &mut Blueprint) -> Result<(), LabError> {
 
 /// Every mail port of a host that resolves swallows the connect.
 fn firewalled(bp: &mut Blueprint) -> Result<(), LabError> {
-    let (host, domain, email, pw) = ("mail.firewalled.example", "firewalled.example", "frank@firewalled.example", "Frank-s3cr3t-4");
+    let (host, domain, email, pw) = (
+        "mail.firewalled.example",
+        "firewalled.example",
+        "frank@firewalled.example",
+        "Frank-s3cr3t-4",
+    );
     let mut spec = HostSpec::new(host);
     for port in [993, 143, 995, 110, 465, 587, 25] {
         spec = spec.drop(port);
@@ -104,8 +139,17 @@ fn firewalled(bp: &mut Blueprint) -> Result<(), LabError> {
 
 /// A TLS-inspecting proxy re-signs the server's certificate with its own CA.
 fn intercepted(bp: &mut Blueprint) -> Result<(), LabError> {
-    let (host, domain, email, pw) = ("mail.intercepted.example", "intercepted.example", "grace@intercepted.example", "Grace-s3cr3t-5");
-    bp.host(HostSpec::new(host).cert(CertKind::Intercepted).imap(imap_server(host, email, pw)));
+    let (host, domain, email, pw) = (
+        "mail.intercepted.example",
+        "intercepted.example",
+        "grace@intercepted.example",
+        "Grace-s3cr3t-5",
+    );
+    bp.host(
+        HostSpec::new(host)
+            .cert(CertKind::Intercepted)
+            .imap(imap_server(host, email, pw)),
+    );
     bp.mx(domain, host)?;
     bp.sample(
         incoming("intercepted", email, imap(host, 993, Security::Tls, email, pw)),
@@ -122,7 +166,12 @@ fn intercepted(bp: &mut Blueprint) -> Result<(), LabError> {
 
 /// POP3 configured on the IMAP port: the greeting is `* OK`, not `+OK`.
 fn wrong_protocol(bp: &mut Blueprint) -> Result<(), LabError> {
-    let (host, domain, email, pw) = ("mail.wrong-protocol.example", "wrong-protocol.example", "henry@wrong-protocol.example", "Henry-s3cr3t-6");
+    let (host, domain, email, pw) = (
+        "mail.wrong-protocol.example",
+        "wrong-protocol.example",
+        "henry@wrong-protocol.example",
+        "Henry-s3cr3t-6",
+    );
     bp.host(
         HostSpec::new(host)
             .imap(imap_server(host, email, pw))
@@ -132,7 +181,11 @@ fn wrong_protocol(bp: &mut Blueprint) -> Result<(), LabError> {
     bp.srv("_pop3s._tcp", domain, 995, host)?;
     bp.srv_imap(domain, host)?;
     bp.sample(
-        incoming("wrong-protocol", email, pop3(host, 993, Security::Tls, email, pw)),
+        incoming(
+            "wrong-protocol",
+            email,
+            pop3(host, 993, Security::Tls, email, pw),
+        ),
         Some(ids::WRONG_PROTOCOL),
         "POP3 is set up on port 993, where the server speaks IMAP; POP3 is on port 995.",
         SimNet::default(),
@@ -142,12 +195,21 @@ fn wrong_protocol(bp: &mut Blueprint) -> Result<(), LabError> {
 
 /// Port 1143 is closed, IMAP answers on 993 and 143.
 fn wrong_port(bp: &mut Blueprint) -> Result<(), LabError> {
-    let (host, domain, email, pw) = ("mail.wrong-port.example", "wrong-port.example", "ivy@wrong-port.example", "Ivy-s3cr3t-7");
+    let (host, domain, email, pw) = (
+        "mail.wrong-port.example",
+        "wrong-port.example",
+        "ivy@wrong-port.example",
+        "Ivy-s3cr3t-7",
+    );
     bp.host(HostSpec::new(host).imap(imap_server(host, email, pw)));
     bp.mx(domain, host)?;
     bp.srv_imap(domain, host)?;
     bp.sample(
-        incoming("wrong-port", email, imap(host, 1143, Security::Tls, email, pw)),
+        incoming(
+            "wrong-port",
+            email,
+            imap(host, 1143, Security::Tls, email, pw),
+        ),
         Some(ids::WRONG_PORT),
         "Port 1143 is closed on the server; IMAP over TLS answers on the standard port 993.",
         SimNet::default(),
@@ -158,7 +220,12 @@ fn wrong_port(bp: &mut Blueprint) -> Result<(), LabError> {
 /// TLS spoken to the plaintext port 143: a `* OK` greeting comes back
 /// where a ServerHello was due.
 fn tls_mismatch(bp: &mut Blueprint) -> Result<(), LabError> {
-    let (host, domain, email, pw) = ("mail.tls-mismatch.example", "tls-mismatch.example", "jack@tls-mismatch.example", "Jack-s3cr3t-8");
+    let (host, domain, email, pw) = (
+        "mail.tls-mismatch.example",
+        "tls-mismatch.example",
+        "jack@tls-mismatch.example",
+        "Jack-s3cr3t-8",
+    );
     bp.host(HostSpec::new(host).imap(imap_server(host, email, pw)));
     bp.mx(domain, host)?;
     bp.srv_imap(domain, host)?;
@@ -173,7 +240,12 @@ fn tls_mismatch(bp: &mut Blueprint) -> Result<(), LabError> {
 
 /// No encryption configured; the server disables login until STARTTLS.
 fn tls_required(bp: &mut Blueprint) -> Result<(), LabError> {
-    let (host, domain, email, pw) = ("mail.tls-required.example", "tls-required.example", "kate@tls-required.example", "Kate-s3cr3t-9");
+    let (host, domain, email, pw) = (
+        "mail.tls-required.example",
+        "tls-required.example",
+        "kate@tls-required.example",
+        "Kate-s3cr3t-9",
+    );
     let mut persona = imap_server(host, email, pw);
     persona.faults.tls_required = true;
     bp.host(HostSpec::new(host).imap(persona));
@@ -192,7 +264,12 @@ fn tls_required(bp: &mut Blueprint) -> Result<(), LabError> {
 
 /// The network drops port 25 to outside servers; 587 and 465 answer.
 fn outside_blocked(bp: &mut Blueprint) -> Result<(), LabError> {
-    let (host, domain, email, pw) = ("smtp.outside-blocked.example", "outside-blocked.example", "liam@outside-blocked.example", "Liam-s3cr3t-10");
+    let (host, domain, email, pw) = (
+        "smtp.outside-blocked.example",
+        "outside-blocked.example",
+        "liam@outside-blocked.example",
+        "Liam-s3cr3t-10",
+    );
     bp.host(
         HostSpec::new(host)
             .submission(submission_server(host, domain, LabUser::new(email, pw)))

@@ -16,7 +16,10 @@ use super::localnet;
 use super::persona::{LabUser, Persona};
 use super::topology::HostSpec;
 use super::zone::Zone;
-use crate::account::{Account, AuthMech, PasswordSource, Protocol, Security, ServerSettings, StoreFormat, StoreSettings};
+use crate::account::{
+    Account, AuthMech, PasswordSource, Protocol, Security, ServerSettings, StoreFormat,
+    StoreSettings,
+};
 use crate::catalogue::CauseId;
 use crate::evidence::{LocalNet, Space};
 use crate::secret::Secret;
@@ -112,7 +115,14 @@ pub fn blueprint(store_root: &Path) -> Result<Blueprint, LabError> {
 }
 
 /// A server of an account, with `auth = auto` and no extras.
-fn server(protocol: Protocol, host: &str, port: u16, security: Security, user: &str, password: &str) -> ServerSettings {
+fn server(
+    protocol: Protocol,
+    host: &str,
+    port: u16,
+    security: Security,
+    user: &str,
+    password: &str,
+) -> ServerSettings {
     ServerSettings {
         protocol,
         host: host.to_owned(),
@@ -140,7 +150,14 @@ fn pop3(host: &str, port: u16, security: Security, user: &str, password: &str) -
     server(Protocol::Pop3, host, port, security, user, password)
 }
 
-fn smtp(host: &str, port: u16, security: Security, auth: AuthMech, user: &str, password: &str) -> ServerSettings {
+fn smtp(
+    host: &str,
+    port: u16,
+    security: Security,
+    auth: AuthMech,
+    user: &str,
+    password: &str,
+) -> ServerSettings {
     ServerSettings {
         auth,
         ..server(Protocol::Smtp, host, port, security, user, password)

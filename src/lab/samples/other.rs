@@ -30,8 +30,15 @@ pub(super) fn add(bp: &mut Blueprint, store_root: &Path) -> Result<(), LabError>
 
 /// The session stalls at login and, by the end, the Wi-Fi has gone.
 fn link_down(bp: &mut Blueprint) -> Result<(), LabError> {
-    let (host, domain, email, pw) = ("mail.link-down.example", "link-down.example", "victor@link-down.example", "Victor-s3cr3t-20");
-    bp.host(HostSpec::new(host).imap(imap_server(host, email, pw).cut(Stage::Auth, CutKind::Stall)));
+    let (host, domain, email, pw) = (
+        "mail.link-down.example",
+        "link-down.example",
+        "victor@link-down.example",
+        "Victor-s3cr3t-20",
+    );
+    bp.host(
+        HostSpec::new(host).imap(imap_server(host, email, pw).cut(Stage::Auth, CutKind::Stall)),
+    );
     bp.mx(domain, host)?;
     bp.srv_imap(domain, host)?;
     bp.sample(
@@ -48,7 +55,12 @@ fn link_down(bp: &mut Blueprint) -> Result<(), LabError> {
 
 /// Some connections get through, others are reset or never answered.
 fn lossy(bp: &mut Blueprint) -> Result<(), LabError> {
-    let (host, domain, email, pw) = ("mail.lossy.example", "lossy.example", "wendy@lossy.example", "Wendy-s3cr3t-21");
+    let (host, domain, email, pw) = (
+        "mail.lossy.example",
+        "lossy.example",
+        "wendy@lossy.example",
+        "Wendy-s3cr3t-21",
+    );
     let persona = imap_server(host, email, pw);
     bp.host(
         HostSpec::new(host)
@@ -68,8 +80,16 @@ fn lossy(bp: &mut Blueprint) -> Result<(), LabError> {
 
 /// The server logs the user in, then says BYE and hangs up.
 fn dropped(bp: &mut Blueprint) -> Result<(), LabError> {
-    let (host, domain, email, pw) = ("mail.dropped.example", "dropped.example", "xavier@dropped.example", "Xavier-s3cr3t-22");
-    bp.host(HostSpec::new(host).imap(imap_server(host, email, pw).cut(Stage::Mailbox, CutKind::Goodbye)));
+    let (host, domain, email, pw) = (
+        "mail.dropped.example",
+        "dropped.example",
+        "xavier@dropped.example",
+        "Xavier-s3cr3t-22",
+    );
+    bp.host(
+        HostSpec::new(host)
+            .imap(imap_server(host, email, pw).cut(Stage::Mailbox, CutKind::Goodbye)),
+    );
     bp.mx(domain, host)?;
     bp.srv_imap(domain, host)?;
     bp.sample(
@@ -83,7 +103,12 @@ fn dropped(bp: &mut Blueprint) -> Result<(), LabError> {
 
 /// Sending without logging in: the server relays only for its users.
 fn relay_denied(bp: &mut Blueprint) -> Result<(), LabError> {
-    let (host, domain, email, pw) = ("smtp.relay-denied.example", "relay-denied.example", "yara@relay-denied.example", "Yara-s3cr3t-23");
+    let (host, domain, email, pw) = (
+        "smtp.relay-denied.example",
+        "relay-denied.example",
+        "yara@relay-denied.example",
+        "Yara-s3cr3t-23",
+    );
     bp.host(
         HostSpec::new(host)
             .submission(submission_server(host, domain, LabUser::new(email, pw)))
@@ -109,7 +134,11 @@ fn foreign_sender(bp: &mut Blueprint) -> Result<(), LabError> {
     bp.host(HostSpec::new(isp).submission(submission_server(isp, "isp.example", isp_user)));
     bp.host(
         HostSpec::new(own)
-            .submission(submission_server(own, domain, LabUser::new(email, "Zoe-family-s3cr3t")))
+            .submission(submission_server(
+                own,
+                domain,
+                LabUser::new(email, "Zoe-family-s3cr3t"),
+            ))
             .plain(25, mx_server(own, domain)),
     );
     bp.mx(domain, own)?;
@@ -126,7 +155,12 @@ fn foreign_sender(bp: &mut Blueprint) -> Result<(), LabError> {
 
 fn stores(bp: &mut Blueprint, root: &Path) -> Result<(), LabError> {
     bp.sample(
-        store("disk-full", "walt@example.org", &stores::maildir(root, "disk-full")?, StoreFormat::Maildir),
+        store(
+            "disk-full",
+            "walt@example.org",
+            &stores::maildir(root, "disk-full")?,
+            StoreFormat::Maildir,
+        ),
         Some(ids::DISK_FULL),
         "The disk that holds the mail has no free space left (simulated).",
         SimNet {
@@ -140,13 +174,23 @@ fn stores(bp: &mut Blueprint, root: &Path) -> Result<(), LabError> {
         },
     );
     bp.sample(
-        store("damaged-maildir", "walt@example.org", &stores::damaged_maildir(root, "damaged-maildir")?, StoreFormat::Maildir),
+        store(
+            "damaged-maildir",
+            "walt@example.org",
+            &stores::damaged_maildir(root, "damaged-maildir")?,
+            StoreFormat::Maildir,
+        ),
         Some(ids::FOLDER_DAMAGED),
         "The Maildir lost its new and tmp folders; only cur is left.",
         SimNet::default(),
     );
     bp.sample(
-        store("bad-mbox", "walt@example.org", &stores::bad_mbox(root, "bad-mbox")?, StoreFormat::Mbox),
+        store(
+            "bad-mbox",
+            "walt@example.org",
+            &stores::bad_mbox(root, "bad-mbox")?,
+            StoreFormat::Mbox,
+        ),
         Some(ids::FOLDER_DAMAGED),
         "The mbox file does not begin with a \"From \" line, so its messages cannot be told apart.",
         SimNet::default(),
