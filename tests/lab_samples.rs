@@ -544,7 +544,7 @@ async fn lossy_answers_some_connects_and_loses_others() {
             Err(_) => "timeout",
         });
     }
-    assert_eq!(outcomes, ["ok", "reset", "ok", "timeout", "ok", "reset"]);
+    assert_eq!(outcomes, ["ok", "ok", "reset", "ok", "timeout", "reset"]);
 }
 
 #[tokio::test]

@@ -58,6 +58,13 @@ async fn the_lab_starts_with_a_sample_for_every_cause() {
     }
 }
 
+#[test]
+fn the_lab_can_be_shared_between_tasks() {
+    fn shareable<T: Send + Sync + 'static>() {}
+    shareable::<Lab>();
+    shareable::<mailfix::lab::Sample>();
+}
+
 #[tokio::test]
 async fn the_healthy_sample_checks_everything() {
     let lab = Lab::start().await.unwrap();

@@ -18,7 +18,7 @@ use rustls::ServerConfig;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use time::{Duration, OffsetDateTime};
 
-use super::LabError;
+use super::{LabError, lock};
 
 /// Subject common name of the CA every sample trusts.
 pub const LAB_CA_NAME: &str = "mailfix lab CA";
@@ -217,10 +217,6 @@ impl LabCerts {
         lock(&self.configs).insert(key, config.clone());
         Ok(config)
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A rustls server configuration (ring provider, TLS 1.2 and 1.3) for

@@ -4,15 +4,15 @@
 //! check what was asked.
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::task::{JoinHandle, JoinSet};
 
-use super::LabError;
 use super::zone::Zone;
+use super::{LabError, lock};
 
 /// One question the server answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,10 +40,6 @@ impl Drop for DnsServer {
             task.abort();
         }
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// UDP and TCP sockets on one port of 127.0.0.1.

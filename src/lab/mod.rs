@@ -81,6 +81,12 @@ pub enum LabError {
     },
 }
 
+/// Lock a mutex even if a panicking thread poisoned it: the lab's shared
+/// records stay readable.
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// One sample account of the lab and how to probe it.
 #[derive(Clone)]
 pub struct Sample {

@@ -4,7 +4,9 @@
 //! STARTTLS, a script expectation not met).
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
+
+use super::lock;
 
 /// Bytes that crossed the connection in one read or write.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,10 +90,6 @@ impl ConnRecord {
 #[derive(Debug, Clone, Default)]
 pub struct Recorder {
     conns: Arc<Mutex<Vec<ConnRecord>>>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Recorder {
