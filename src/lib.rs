@@ -20,5 +20,6 @@ pub mod lab;
 pub mod password;
 pub mod plan;
 pub mod probe;
+pub mod proto;
 pub mod secret;
 pub mod tui;
