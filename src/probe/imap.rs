@@ -15,7 +15,7 @@ use tokio::time::Instant;
 pub struct Tags(u32);
 
 impl Tags {
-    pub fn next(&mut self) -> String {
+    pub fn next_tag(&mut self) -> String {
         self.0 += 1;
         format!("a{}", self.0)
     }
@@ -106,7 +106,7 @@ pub async fn command(
     tags: &mut Tags,
     text: &str,
 ) -> Result<Completion, LineError> {
-    let tag = tags.next();
+    let tag = tags.next_tag();
     wire.send(Outgoing::public(&format!("{tag} {text}")))
         .await?;
     complete(wire, &tag, false).await
@@ -121,10 +121,11 @@ pub async fn capability(wire: &mut Wire<'_>, tags: &mut Tags) -> Result<Capabili
             words.extend(list.iter().cloned());
         }
     }
-    if words.is_empty() && done.status.reply.has_code("CAPABILITY") {
-        if let Some(args) = &done.status.code_args {
-            words = args.split_ascii_whitespace().map(str::to_owned).collect();
-        }
+    if let Some(args) = &done.status.code_args
+        && words.is_empty()
+        && done.status.reply.has_code("CAPABILITY")
+    {
+        words = args.split_ascii_whitespace().map(str::to_owned).collect();
     }
     Ok(parse::capabilities(&words))
 }
@@ -141,7 +142,7 @@ pub async fn login(
     user: &str,
     secret: &Secret,
 ) -> Result<Reply, LineError> {
-    let tag = tags.next();
+    let tag = tags.next_tag();
     let password = secret.expose();
     let user_arg = parse::quoted(user);
     if let (Some(u), Some(p)) = (&user_arg, parse::quoted(password)) {
@@ -205,7 +206,7 @@ pub async fn examine(wire: &mut Wire<'_>, tags: &mut Tags) -> Result<MailboxOutc
 }
 
 pub async fn logout(wire: &mut Wire<'_>, tags: &mut Tags) -> Result<(), LineError> {
-    let tag = tags.next();
+    let tag = tags.next_tag();
     wire.send(Outgoing::public(&format!("{tag} LOGOUT")))
         .await?;
     complete(wire, &tag, true).await.map(|_| ())

@@ -142,6 +142,11 @@ impl Wire<'_> {
         self.buf.len() - self.pos
     }
 
+    /// What is buffered and not yet consumed (a partial line).
+    pub fn pending(&self) -> &[u8] {
+        &self.buf[self.pos..]
+    }
+
     /// The first line of a reply, without its line end; transcribed.
     pub async fn read_line(&mut self, until: Instant) -> Result<Vec<u8>, LineError> {
         self.line(until, false).await
@@ -241,6 +246,7 @@ impl Wire<'_> {
             return Err(LineError::NotConnected);
         };
         let old = self.buf.len();
+        self.buf.reserve_exact(CHUNK);
         self.buf.resize(old + CHUNK, 0);
         let res = timeout_at(until, io.read(&mut self.buf[old..])).await;
         let got = match &res {

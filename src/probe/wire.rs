@@ -90,13 +90,13 @@ impl<'a> Wire<'a> {
     /// Bytes the server sent that no reply has consumed yet, after a
     /// short look for more (pipelined data after a STARTTLS go-ahead).
     pub async fn unread_after_goahead(&mut self) -> usize {
-        if self.buf.len() == self.pos {
-            if let Some(io) = self.io.as_mut() {
-                let mut probe = [0u8; 512];
-                let until = (Instant::now() + INJECTION_WINDOW).min(self.deadline);
-                if let Ok(Ok(n)) = timeout_at(until, io.read(&mut probe)).await {
-                    self.buf.extend_from_slice(&probe[..n]);
-                }
+        if self.buf.len() == self.pos
+            && let Some(io) = self.io.as_mut()
+        {
+            let mut probe = [0u8; 512];
+            let until = (Instant::now() + INJECTION_WINDOW).min(self.deadline);
+            if let Ok(Ok(n)) = timeout_at(until, io.read(&mut probe)).await {
+                self.buf.extend_from_slice(&probe[..n]);
             }
         }
         self.buf.len() - self.pos

@@ -37,11 +37,7 @@ pub fn fingerprint(first: &[u8]) -> GreetingKind {
 /// version 3. One byte 0x16/0x15 alone is enough: no text greeting starts
 /// with it.
 pub fn is_tls_record(bytes: &[u8]) -> bool {
-    match bytes {
-        [0x16 | 0x15] => true,
-        [0x16 | 0x15, 0x03, ..] => true,
-        _ => false,
-    }
+    matches!(bytes, [0x16 | 0x15] | [0x16 | 0x15, 0x03, ..])
 }
 
 fn smtp_kind(line: &[u8]) -> GreetingKind {

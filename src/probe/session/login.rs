@@ -9,6 +9,7 @@ use crate::evidence::{
     Depth, LoginOutcome, LoginSkip, MailboxOutcome, Phase, Reply, SessionEnd, Status,
 };
 use crate::probe::auth::{self, Framing};
+use crate::probe::line::LineError;
 use crate::probe::sasl::{Method, SaslClient, choose_method};
 use crate::probe::{imap, pop3, smtp};
 use crate::secret::{Secret, has_forbidden_chars};
@@ -31,9 +32,22 @@ impl<'p> Run<'_, 'p> {
             }
             _ => {}
         }
+        let last_phase = self.phase;
+        let closing = self.wire.closing_reply();
         self.phase = Phase::Logout;
-        self.goodbye().await;
-        Ok(())
+        match self.goodbye().await {
+            // The server announced the end (-ERR, 421, BYE) and went away
+            // before our goodbye: it dropped the session.
+            Err(LineError::Closed { .. } | LineError::Reset | LineError::NotConnected)
+                if closing.is_some() =>
+            {
+                Err(SessionEnd::Closed {
+                    phase: last_phase,
+                    reply: closing,
+                })
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Whether and how to log in; why not, if not.
@@ -99,7 +113,7 @@ impl<'p> Run<'_, 'p> {
             Method::ImapLogin => imap::login(&mut self.wire, &mut self.tags, user, secret).await,
             Method::Sasl(mechanism) => {
                 let mut client = SaslClient::new(mechanism, user, secret);
-                let tag = self.tags.next();
+                let tag = self.tags.next_tag();
                 let sasl_ir = self
                     .session
                     .effective_capabilities()
@@ -171,13 +185,13 @@ impl<'p> Run<'_, 'p> {
         Ok(())
     }
 
-    /// QUIT / LOGOUT, whatever comes back.
-    pub(super) async fn goodbye(&mut self) {
-        let _ = match self.params.endpoint.protocol {
+    /// QUIT / LOGOUT; whatever comes back is no finding of its own.
+    pub(super) async fn goodbye(&mut self) -> Result<(), LineError> {
+        match self.params.endpoint.protocol {
             Protocol::Pop3 => pop3::quit(&mut self.wire).await,
             Protocol::Imap => imap::logout(&mut self.wire, &mut self.tags).await,
             Protocol::Smtp => smtp::quit(&mut self.wire).await,
-        };
+        }
     }
 }
 

@@ -119,7 +119,6 @@ impl Run<'_, '_> {
                     TlsOutcome::Failed(f) => f.to_string(),
                     TlsOutcome::Verified { .. } => String::new(),
                 };
-                self.note(format!("TLS failed: {detail}"));
                 self.done(status, detail);
                 self.skip_login(LoginSkip::TlsNotVerified);
                 Err((outcome, end))
@@ -132,7 +131,7 @@ impl Run<'_, '_> {
         let until = self.wire.until();
         let verified = self.wire.encrypted();
         let protocol = self.params.endpoint.protocol;
-        let peeked = self.wire.peek(until).await.map(|b| is_tls_record(b));
+        let peeked = self.wire.peek(until).await.map(is_tls_record);
         let silent = |kind: GreetingKind, ms: f64| Greeting {
             kind,
             line: String::new(),
@@ -163,7 +162,23 @@ impl Run<'_, '_> {
                 return Err(self.fail(e));
             }
         }
-        let first = self.wire.read_line(until).await.map_err(|e| self.fail(e))?;
+        let first = match self.wire.read_line(until).await {
+            Ok(line) => line,
+            Err(e) => {
+                // Part of a greeting came: keep what there is.
+                let partial = self.wire.pending();
+                let kind = match partial.len() {
+                    0 => GreetingKind::Silence,
+                    _ => fingerprint(partial),
+                };
+                let line = escape_bounded(partial, 200);
+                self.session.greeting = Some(Greeting {
+                    line,
+                    ..silent(kind, self.elapsed_ms())
+                });
+                return Err(self.fail(e));
+            }
+        };
         let kind = match first.is_empty() {
             true => GreetingKind::Unrecognised,
             false => fingerprint(&first),
@@ -289,7 +304,7 @@ impl Run<'_, '_> {
     /// Security `starttls` is required: say goodbye in plain text and stop.
     async fn refuse_plaintext(&mut self, reason: &str) -> SessionEnd {
         self.skip_login(LoginSkip::WouldBePlaintext);
-        self.goodbye().await;
+        let _ = self.goodbye().await;
         SessionEnd::Stopped {
             phase: Phase::Starttls,
             reason: reason.to_owned(),

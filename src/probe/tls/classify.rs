@@ -55,7 +55,12 @@ fn from_rustls(err: &Error, cert: Option<CertSummary>, first: &[u8], host: &str)
             description: alert_name(*alert),
         }),
         Error::PeerIncompatible(why) => {
-            TlsOutcome::Failed(HandshakeFailure::Incompatible(format!("{why:?}")))
+            TlsOutcome::Failed(HandshakeFailure::Incompatible(match why {
+                rustls::PeerIncompatible::ServerDoesNotSupportTls12Or13 => {
+                    "the server speaks only TLS versions older than 1.2".to_owned()
+                }
+                other => format!("no TLS parameters in common ({other:?})"),
+            }))
         }
         other => TlsOutcome::Failed(match plaintext(first) {
             Some(preview) => HandshakeFailure::PlaintextReply { preview },
