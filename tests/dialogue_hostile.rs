@@ -12,6 +12,7 @@ use mailfix::account::{AuthMech, Protocol, Security};
 use mailfix::evidence::{
     GreetingKind, LoginOutcome, LoginSkip, MailboxOutcome, Phase, SessionEnd, Status,
 };
+use mailfix::probe::session::LoginParams;
 use mailfix::secret::Secret;
 use tokio::time::Instant;
 
@@ -378,11 +379,12 @@ async fn reset_or_eof_after_greeting_and_after_auth() {
 
 #[tokio::test]
 async fn line_breaks_in_credentials_are_refused_before_sending() {
-    let cases: Vec<Box<dyn Fn(&mut mailfix::probe::session::LoginParams)>> = vec![
-        Box::new(|l| l.username = format!("{USER}\r\nRCPT TO:<victim@example.net>")),
-        Box::new(|l| l.password = Ok(Secret::new(format!("{PASSWORD}\r\nRCPT TO:<x@y>")))),
-        Box::new(|l| l.sender = "a@b\nRCPT TO:<x@y>".into()),
-        Box::new(|l| l.relay_rcpt = "x@y\0".into()),
+    type Tweak = fn(&mut LoginParams);
+    let cases: [Tweak; 4] = [
+        |l| l.username = format!("{USER}\r\nRCPT TO:<victim@example.net>"),
+        |l| l.password = Ok(Secret::new(format!("{PASSWORD}\r\nRCPT TO:<x@y>"))),
+        |l| l.sender = "a@b\nRCPT TO:<x@y>".into(),
+        |l| l.relay_rcpt = "x@y\0".into(),
     ];
     for tweak in cases {
         let mut script = vec![Step::StartTls(Cert::Good), send("220 mail ESMTP")];

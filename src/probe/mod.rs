@@ -16,12 +16,18 @@
 //! `store`, `world` (the simulated network of the demo lab).
 
 pub mod auth;
+pub mod dns;
+mod engine;
 pub mod imap;
 pub mod line;
+pub mod local;
+pub mod net;
+pub mod pins;
 pub mod pop3;
 pub mod sasl;
 pub mod session;
 pub mod smtp;
+pub mod stability;
 pub mod store;
 pub mod tls;
 pub mod transcript;
@@ -46,8 +52,8 @@ pub use world::Network;
 pub struct ProbeOptions {
     /// Ask this DNS server instead of the system's (`--dns-server`).
     pub dns_server: Option<SocketAddr>,
-    /// Where certificate pins live (`$XDG_STATE_HOME/mailfix`); `None`
-    /// turns pinning off (tests, demo).
+    /// Where certificate pins live (`$XDG_STATE_HOME/mailfix`, see
+    /// [`pins::default_state_dir`]); `None` turns pinning off (tests, demo).
     pub state_dir: Option<PathBuf>,
     /// The real network, or the demo lab's simulation of one.
     pub network: Network,
@@ -66,6 +72,5 @@ pub async fn run(
     events: UnboundedSender<Event>,
     cancel: CancellationToken,
 ) -> Report {
-    let _ = (options, run, events, cancel);
-    Report::new(plan.account, "system")
+    engine::run(plan, options, run, events, cancel).await
 }
