@@ -279,3 +279,121 @@ impl Wire<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use tokio::io::AsyncWriteExt;
+
+    use super::*;
+    use crate::probe::session::Progress;
+    use crate::probe::transcript::Transcript;
+
+    async fn with_wire<F>(server_bytes: Vec<u8>, check: F)
+    where
+        F: AsyncFnOnce(&mut Wire<'_>),
+    {
+        let (client, mut server) = tokio::io::duplex(64 * 1024);
+        let feeder = tokio::spawn(async move {
+            let _ = server.write_all(&server_bytes).await;
+            // Keep the pipe open a while: EOF is not what is tested.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        });
+        let mut sink = |_p: Progress| {};
+        let transcript = Transcript::new(Instant::now(), &mut sink);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut wire = Wire::new(client, transcript, Duration::from_millis(200), deadline);
+        check(&mut wire).await;
+        feeder.abort();
+    }
+
+    #[tokio::test]
+    async fn lines_end_at_crlf_or_bare_lf() {
+        with_wire(b"one\r\ntwo\nthree\r\r\n".to_vec(), async |w| {
+            let until = w.until();
+            assert_eq!(w.read_line(until).await.unwrap(), b"one");
+            assert_eq!(w.read_line(until).await.unwrap(), b"two");
+            assert_eq!(w.read_line(until).await.unwrap(), b"three\r");
+            assert_eq!(w.read_line(until).await, Err(LineError::TimedOut));
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn an_overlong_line_is_refused_without_growing_the_buffer() {
+        with_wire(vec![b'x'; 1 << 20], async |w| {
+            let until = w.until();
+            let limit = w.limits.max_line;
+            assert_eq!(
+                w.read_line(until).await,
+                Err(LineError::LineTooLong { limit })
+            );
+            assert!(
+                w.buf.capacity() <= limit + 2 * CHUNK,
+                "{}",
+                w.buf.capacity()
+            );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn literals_are_skipped_or_refused() {
+        with_wire(b"0123456789rest\r\n".to_vec(), async |w| {
+            let until = w.until();
+            w.skip(10, until).await.unwrap();
+            assert_eq!(w.read_line(until).await.unwrap(), b"rest");
+            let err = w.skip(u64::from(u32::MAX), until).await.unwrap_err();
+            assert!(matches!(
+                err,
+                LineError::LiteralTooLarge {
+                    declared: 4_294_967_295,
+                    ..
+                }
+            ));
+        })
+        .await;
+    }
+
+    #[test]
+    fn budgets_count_lines_and_bytes() {
+        let limits = Limits {
+            max_reply_lines: 2,
+            max_reply_bytes: 10,
+            ..Limits::default()
+        };
+        let mut b = Budget::new(limits);
+        assert!(b.take(4).is_ok());
+        assert!(b.take(4).is_ok());
+        assert!(b.take(1).is_err());
+        let mut b = Budget::new(limits);
+        assert!(b.take(11).is_err());
+    }
+
+    #[test]
+    fn io_errors_are_classified() {
+        let eof = io::Error::from(io::ErrorKind::UnexpectedEof);
+        assert_eq!(
+            LineError::from_io(&eof, true, true, 0),
+            LineError::TlsTruncated { partial: 0 }
+        );
+        assert_eq!(
+            LineError::from_io(&eof, true, false, 3),
+            LineError::TlsTruncated { partial: 3 }
+        );
+        assert_eq!(
+            LineError::from_io(&eof, true, false, 0),
+            LineError::Closed { partial: 0 }
+        );
+        assert_eq!(
+            LineError::from_io(&eof, false, true, 5),
+            LineError::Closed { partial: 5 }
+        );
+        let reset = io::Error::from(io::ErrorKind::ConnectionReset);
+        assert_eq!(
+            LineError::from_io(&reset, false, false, 0),
+            LineError::Reset
+        );
+    }
+}

@@ -147,7 +147,8 @@ async fn play(tcp: TcpStream, script: Vec<Step>) -> Served {
             Step::Expect(want) => match conn.read_line().await {
                 Some(got) if got == want => {}
                 got => {
-                    conn.served.mismatch = Some(format!("expected {want:?}, got {got:?}"));
+                    let text = format!("expected {want:?}, got {got:?}");
+                    conn.served.mismatch = Some(super::mask_secrets(&text));
                     return conn.served;
                 }
             },
