@@ -267,6 +267,35 @@ async fn imap_authenticate_plain_without_sasl_ir_waits_for_continuation() {
 }
 
 #[tokio::test]
+async fn imap_xoauth2_with_sasl_ir() {
+    let mut script = tls_greeting("* OK Gimap ready for requests from 127.0.0.1");
+    script.extend(imap_caps("a1", "IMAP4rev1 UNSELECT IDLE NAMESPACE QUOTA ID XLIST CHILDREN X-GM-EXT-1 XYZZY SASL-IR AUTH=XOAUTH2 AUTH=PLAIN AUTH=PLAIN-CLIENTTOKEN AUTH=OAUTHBEARER AUTH=XOAUTH"));
+    script.push(expect(&format!(
+        "a2 AUTHENTICATE XOAUTH2 {}",
+        b64(&format!("user={USER}\x01auth=Bearer {TOKEN}\x01\x01"))
+    )));
+    script.push(send(&format!("a2 OK {USER} authenticated (Success)")));
+    script.extend(imap_examine("a3"));
+    script.extend(imap_logout("a4"));
+    let o = run(
+        script,
+        full(Protocol::Imap, Security::Tls, AuthMech::Xoauth2),
+    )
+    .await;
+    assert_eq!(o.served.mismatch, None);
+    assert_eq!(
+        o.session.login,
+        Some(LoginOutcome::Accepted {
+            mechanism: AuthMech::Xoauth2
+        })
+    );
+    assert!(
+        o.transcript()
+            .contains("C: [tls] a2 AUTHENTICATE XOAUTH2 ********")
+    );
+}
+
+#[tokio::test]
 async fn imap_cram_md5_answers_the_challenge() {
     let challenge = "<1896.697170952@postoffice.example.test>";
     let mut mac = <Hmac<md5::Md5> as Mac>::new_from_slice(PASSWORD.as_bytes()).unwrap();

@@ -11,6 +11,7 @@ use tokio::time::Instant;
 mod login;
 mod phases;
 mod run;
+mod secure;
 
 use run::Run;
 

@@ -72,6 +72,14 @@ mod tests {
     #[case(b"* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ STARTTLS AUTH=PLAIN] Dovecot (Debian) ready.", Imap)]
     #[case(b"* OK Gimap ready for requests from 192.0.2.1 h5mb12345", Imap)]
     #[case(b"* OK The Microsoft Exchange IMAP4 service is ready. [TQBOADIAUABSADAAMQBDAEEAMAAwADEAMwAuAGUAdQByAA==]", Imap)]
+    #[case(b"* OK [CAPABILITY IMAP4rev1 UIDPLUS CHILDREN NAMESPACE THREAD=ORDEREDSUBJECT THREAD=REFERENCES SORT QUOTA IDLE ACL ACL2=UNION STARTTLS] Courier-IMAP ready. Copyright 1998-2018 Double Precision, Inc.  See COPYING for distribution information.", Imap)]
+    #[case(b"* OK [CAPABILITY IMAP4rev1 LITERAL+ ID ENABLE STARTTLS AUTH=PLAIN SASL-IR] mail.example.org Cyrus IMAP 3.6.1 server ready", Imap)]
+    #[case(b"+OK Hello there.", Pop3)]
+    #[case(
+        b"220 mx.example.net ESMTP Exim 4.96 Mon, 01 Jan 2024 00:00:00 +0000",
+        Smtp
+    )]
+    #[case(b"220 AM0PR02CA0001.outlook.office365.com Microsoft ESMTP MAIL Service ready at Mon, 1 Jan 2024 00:00:00 +0000", Smtp)]
     #[case(b"* PREAUTH IMAP4rev1 server logged in as alice", ImapPreauth)]
     #[case(b"* BYE Too many connections from your IP", ImapBye)]
     #[case(b"220 mail.example.org ESMTP Postfix (Debian/GNU)", Smtp)]

@@ -228,6 +228,19 @@ mod tests {
         "Examine completed (0.001 + 0.000 secs)."
     )]
     #[case("A0001 ok lower", Status::ImapOk, None, "lower")]
+    #[case("a1 NO Login failed.", Status::ImapNo, None, "Login failed.")]
+    #[case(
+        "a1 NO Login failed: authentication failure",
+        Status::ImapNo,
+        None,
+        "Login failed: authentication failure"
+    )]
+    #[case(
+        "a1 NO [UNAVAILABLE] User's backend is down for maintenance",
+        Status::ImapNo,
+        Some("UNAVAILABLE"),
+        "User's backend is down for maintenance"
+    )]
     fn tagged_replies(
         #[case] line: &str,
         #[case] status: Status,

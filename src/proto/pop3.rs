@@ -142,6 +142,13 @@ mod tests {
         None,
         "Logon failure: unknown user name or bad password."
     )]
+    #[case(b"-ERR Login failed.", Status::Pop3Err, None, "Login failed.")]
+    #[case(
+        b"-ERR [AUTH] Invalid credentials",
+        Status::Pop3Err,
+        Some("AUTH"),
+        "Invalid credentials"
+    )]
     #[case(b"+OK", Status::Pop3Ok, None, "")]
     #[case(b"-ERR", Status::Pop3Err, None, "")]
     #[case(

@@ -160,6 +160,14 @@ mod tests {
         "Requested action not taken: mailbox unavailable"
     )]
     #[case("250 OK", 250, None, "OK")]
+    #[case(
+        "535 Incorrect authentication data",
+        535,
+        None,
+        "Incorrect authentication data"
+    )]
+    #[case("550 5.7.1 Client does not have permissions to send as this sender", 550, Some((5, 7, 1)), "Client does not have permissions to send as this sender")]
+    #[case("454 4.7.0 TLS not available due to local problem", 454, Some((4, 7, 0)), "TLS not available due to local problem")]
     #[case("221", 221, None, "")]
     #[case("999 nonsense", 999, None, "nonsense")]
     #[case("220 mx.example \x1b[2J\0", 220, None, "mx.example \\x1b[2J\\0")]

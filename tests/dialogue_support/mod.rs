@@ -1,7 +1,7 @@
 //! Shared by the `dialogue_*` tests: scripted servers, test certificates,
 //! session parameters, and the checks every run gets (no secret in any
 //! output, never DATA).
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 pub mod certs;
 pub mod script;
