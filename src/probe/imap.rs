@@ -9,6 +9,7 @@ use crate::evidence::{Capabilities, MailboxOutcome, Reply, Status};
 use crate::proto::imap::{self as parse, Response, StatusResponse};
 use crate::secret::Secret;
 use tokio::time::Instant;
+use zeroize::Zeroizing;
 
 /// Command tags `a1`, `a2`, …
 #[derive(Debug, Default)]
@@ -145,7 +146,8 @@ pub async fn login(
     let tag = tags.next_tag();
     let password = secret.expose();
     let user_arg = parse::quoted(user);
-    if let (Some(u), Some(p)) = (&user_arg, parse::quoted(password)) {
+    let quoted_password = parse::quoted(password).map(Zeroizing::new);
+    if let (Some(u), Some(p)) = (&user_arg, &quoted_password) {
         let out = Outgoing::with_secret(&format!("{tag} LOGIN {u} "), p.as_bytes())
             .scrubbing(password.as_bytes());
         wire.send(out).await?;
