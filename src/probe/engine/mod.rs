@@ -178,12 +178,13 @@ async fn drive(ctx: Arc<Ctx>) {
     }
     // Probes that run only if the configured endpoint's security is in
     // doubt wait for its verdict on this channel.
-    let mut doubts: HashMap<Service, (watch::Sender<Option<bool>>, watch::Receiver<Option<bool>>)> =
-        plan.endpoints
-            .iter()
-            .filter(|s| s.role == Role::Configured)
-            .map(|s| (s.service, watch::channel(None)))
-            .collect();
+    type Verdict = (watch::Sender<Option<bool>>, watch::Receiver<Option<bool>>);
+    let mut doubts: HashMap<Service, Verdict> = plan
+        .endpoints
+        .iter()
+        .filter(|s| s.role == Role::Configured)
+        .map(|s| (s.service, watch::channel(None)))
+        .collect();
     let mut probed: HashSet<(Service, Endpoint)> = HashSet::new();
     for spec in &plan.endpoints {
         probed.insert((spec.service, spec.endpoint.clone()));
