@@ -122,13 +122,17 @@ pub fn blocks<'a>(account: &Account, scope: Scope, steps: &'a [Step]) -> Vec<Blo
             .server(service)
             .map(|s| normalise_host(&s.host))
             .unwrap_or_default();
-        out.push(Block {
+        let block = Block {
             service: Some(service),
             heading,
             steps: mine,
             pending,
             neighbours: neighbours(steps, service, &host),
-        });
+        };
+        // A part of the account this run does not look at is left out.
+        if !(block.steps.is_empty() && block.pending.is_empty() && block.neighbours.is_empty()) {
+            out.push(block);
+        }
     }
     out
 }

@@ -97,7 +97,8 @@ pub struct Binding {
 use KeyCode as K;
 use Screen::*;
 
-const LISTS: &[Screen] = &[Account, Symptom, Verdict, Log];
+const LISTS: &[Screen] = &[Account, Symptom, Verdict];
+const SCROLLS: &[Screen] = &[Probing, Log];
 const NOT_FORM: &[Screen] = &[Account, Symptom, Probing, Verdict, Log];
 const ALL: &[Screen] = &[Account, Symptom, Probing, Verdict, Log, Form];
 
@@ -121,7 +122,7 @@ pub static BINDINGS: &[Binding] = &[
     Binding {
         action: Action::Up,
         keys: &[Key::Code(K::Up), Key::Char('k')],
-        screens: &[Probing],
+        screens: SCROLLS,
         what: s::SCROLL,
         long: s::SCROLL_LONG,
         footer: Some("↑↓"),
@@ -129,7 +130,7 @@ pub static BINDINGS: &[Binding] = &[
     Binding {
         action: Action::Down,
         keys: &[Key::Code(K::Down), Key::Char('j')],
-        screens: &[Probing],
+        screens: SCROLLS,
         what: s::SCROLL,
         long: s::SCROLL_LONG,
         footer: None,
@@ -137,7 +138,7 @@ pub static BINDINGS: &[Binding] = &[
     Binding {
         action: Action::PageUp,
         keys: &[Key::Code(K::PageUp)],
-        screens: &[Probing, Log],
+        screens: SCROLLS,
         what: s::SCROLL,
         long: s::SCROLL_LONG,
         footer: None,
@@ -145,7 +146,7 @@ pub static BINDINGS: &[Binding] = &[
     Binding {
         action: Action::PageDown,
         keys: &[Key::Code(K::PageDown)],
-        screens: &[Probing, Log],
+        screens: SCROLLS,
         what: s::SCROLL,
         long: s::SCROLL_LONG,
         footer: None,

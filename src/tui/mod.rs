@@ -102,6 +102,7 @@ impl Launch {
             config_path: self.config_path.clone(),
             limits: Limits::from_timeout(self.timeout),
             export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            frames: None,
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::plan::Scope;
 
 use super::save::SaveError;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
     /// The spinner's tick, only while a run is in flight; `elapsed_ms`

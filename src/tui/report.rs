@@ -50,10 +50,10 @@ pub fn markdown(outcome: &Outcome, versions: &Versions) -> String {
     let _ = writeln!(out, "| took | {} |", cell(&took));
     let _ = writeln!(out, "| DNS server | {} |\n", cell(&report.resolver));
 
-    out.push_str("## Settings\n\n");
+    section(&mut out, "Settings");
     settings(&mut out, account);
 
-    out.push_str("\n## Verdict\n\n");
+    section(&mut out, "Verdict");
     if diagnosis.findings.is_empty() {
         let _ = writeln!(out, "No numbered cause applies.");
     }
@@ -73,7 +73,7 @@ pub fn markdown(outcome: &Outcome, versions: &Versions) -> String {
     }
 
     if !diagnosis.ruled_out.is_empty() {
-        out.push_str("\n## Ruled out\n\n");
+        section(&mut out, "Ruled out");
         for r in &diagnosis.ruled_out {
             let _ = writeln!(
                 out,
@@ -87,7 +87,7 @@ pub fn markdown(outcome: &Outcome, versions: &Versions) -> String {
     }
 
     if !diagnosis.notes.is_empty() || !report.run_notes.is_empty() {
-        out.push_str("\n## Notes\n\n");
+        section(&mut out, "Notes");
         for note in &diagnosis.notes {
             let service = note.service.map(|s| format!(" ({s})")).unwrap_or_default();
             let _ = writeln!(out, "- {}{service}", inline(&note.text));
@@ -100,7 +100,7 @@ pub fn markdown(outcome: &Outcome, versions: &Versions) -> String {
         }
     }
 
-    out.push_str("\n## Steps\n\n");
+    section(&mut out, "Steps");
     if report.steps.is_empty() {
         out.push_str("No steps were recorded.\n");
     } else {
@@ -120,15 +120,26 @@ pub fn markdown(outcome: &Outcome, versions: &Versions) -> String {
         }
     }
 
-    out.push_str("\n## Transcript (passwords hidden)\n");
+    section(&mut out, "Transcript (passwords hidden)");
     let mut any = false;
     for probe in &report.endpoints {
         any |= transcript(&mut out, probe);
     }
     if !any {
-        out.push_str("\nNo conversation was recorded.\n");
+        out.push_str("No conversation was recorded.\n");
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
     }
     scrub(out, account)
+}
+
+/// A `## title` with exactly one blank line before and after it.
+fn section(out: &mut String, title: &str) {
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    let _ = write!(out, "\n## {title}\n\n");
 }
 
 fn settings(out: &mut String, account: &Account) {
@@ -194,7 +205,7 @@ fn transcript(out: &mut String, probe: &EndpointProbe) -> bool {
     };
     let _ = writeln!(
         out,
-        "\n### {} — {} ({role}), address {}\n",
+        "### {} — {} ({role}), address {}\n",
         probe.service,
         inline(&probe.endpoint.to_string()),
         session.addr
@@ -209,7 +220,7 @@ fn transcript(out: &mut String, probe: &EndpointProbe) -> bool {
     for line in body {
         let _ = writeln!(out, "{line}");
     }
-    let _ = writeln!(out, "{fence}");
+    let _ = writeln!(out, "{fence}\n");
     true
 }
 

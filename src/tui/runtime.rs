@@ -30,7 +30,7 @@ use crate::plan::{Limits, Scope, plan};
 use crate::probe::{self, ProbeOptions};
 
 use super::TuiError;
-use super::model::Model;
+use super::model::{Model, Screen};
 use super::msg::{Effect, Msg};
 use super::save;
 use super::update::update;
@@ -50,6 +50,20 @@ pub struct Context {
     pub limits: Limits,
     /// Where `x` writes reports.
     pub export_dir: PathBuf,
+    /// Told about every frame drawn: for tests that wait for a screen,
+    /// and for benchmarks that time key-to-frame.
+    pub frames: Option<UnboundedSender<FrameInfo>>,
+}
+
+/// One frame drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FrameInfo {
+    pub screen: Screen,
+    pub running: bool,
+    pub help: bool,
+    /// Frames drawn so far, this one included.
+    pub count: u64,
+    pub at: Instant,
 }
 
 impl Context {
@@ -91,7 +105,7 @@ where
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut stats = Stats::default();
 
-    draw(terminal, model, &mut stats)?;
+    draw(terminal, model, ctx, &mut stats)?;
     loop {
         let msg = tokio::select! {
             ev = input.next() => match ev {
@@ -143,7 +157,7 @@ where
         if !model.is_running() {
             active = None;
         }
-        draw(terminal, model, &mut stats)?;
+        draw(terminal, model, ctx, &mut stats)?;
     }
     cancel(&mut active);
     Ok(stats)
@@ -152,12 +166,22 @@ where
 fn draw<B: Backend>(
     terminal: &mut Terminal<B>,
     model: &Model,
+    ctx: &Context,
     stats: &mut Stats,
 ) -> Result<(), TuiError> {
     terminal
         .draw(|frame| view(model, frame))
         .map_err(|e| TuiError::Draw(e.to_string()))?;
     stats.frames += 1;
+    if let Some(frames) = &ctx.frames {
+        let _ = frames.send(FrameInfo {
+            screen: model.screen,
+            running: model.is_running(),
+            help: model.help,
+            count: stats.frames,
+            at: Instant::now(),
+        });
+    }
     Ok(())
 }
 

@@ -55,10 +55,9 @@ pub fn probing_title(account: &str) -> String {
     format!("Checking {account}")
 }
 pub const THIS_COMPUTER: &str = "this computer";
-pub const TRANSCRIPT_HEADING: &str = " transcript (passwords hidden) ";
+pub const TRANSCRIPT_HEADING: &str = "transcript (passwords hidden)";
 pub const TRANSCRIPT_EMPTY: &str = "nothing said yet";
 pub const NEIGHBOURS: &str = "also tried";
-pub const WAITING: &str = "starting…";
 pub const CANCELLED: &str = "Check cancelled.";
 
 pub fn seconds(elapsed_ms: f64) -> String {
@@ -173,6 +172,7 @@ pub const FIELD_USER: &str = "user name";
 pub const FIELD_PASSWORD: &str = "password";
 pub const PASSWORD_KEEP: &str = "(unchanged; type to replace)";
 pub const PASSWORD_NONE: &str = "(none; type one)";
+pub const USER_DEFAULT: &str = "(the e-mail address)";
 pub const CHOICE_HINT: &str = "←→ to change";
 pub const ERR_EMPTY_HOST: &str = "a server name is needed";
 pub const ERR_HOST_SPACES: &str = "a server name has no spaces";
@@ -190,7 +190,7 @@ pub const SAVE_DEMO: &str =
 pub const SAVE_NOTHING: &str = "Nothing changed since the settings were loaded.";
 pub const NO_FIX: &str = "No one-key fix for this cause; the fix lines say what to do.";
 pub const NO_REPORT_YET: &str = "Run a check first; there is nothing to report yet.";
-pub const EDIT_APPLIED: &str = "Settings changed. Press r to check again, w to save.";
+pub const EDIT_APPLIED: &str = "Settings changed; the next check uses them.";
 
 pub fn saved(path: &str) -> String {
     format!("Saved to {path}.")
@@ -215,8 +215,7 @@ pub fn fix_applied(patch: &str) -> String {
 // ── Help and small terminal ─────────────────────────────────────────────
 pub const HELP_TITLE: &str = " Keys ";
 pub const HELP_FOOTER: &str = "q, Esc or ? closes this help";
-pub const HELP_LEGEND: &str =
-    "● applies   ✓ fine / ruled out   ✗ failed   · not checked yet   ⠙ running";
+pub const HELP_LEGEND: &str = "● applies  ✓ fine or ruled out  ✗ failed  · not yet  ⠙ running";
 pub const HELP_ABOUT: &str =
     "mailfix checks your mail account step by step and names the numbered cause of the trouble.";
 

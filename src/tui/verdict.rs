@@ -131,21 +131,33 @@ pub fn category_state(category: Category, diagnosis: &Diagnosis) -> CategoryStat
 }
 
 /// Where the verdict opens: on the category asked about (or, after
-/// "check everything", the one of the most likely finding), with the
-/// cursor on its most likely cause.
-pub fn initial_view(scope: Scope, diagnosis: &Diagnosis) -> VerdictView {
+/// "check everything", the one of the most likely finding, else the one
+/// where a finding of the previous run went away), with the cursor on its
+/// most likely cause, else on a cause that went away.
+pub fn initial_view(
+    scope: Scope,
+    diagnosis: &Diagnosis,
+    previous: Option<&Diagnosis>,
+) -> VerdictView {
     let category = match scope {
         Scope::Only(category) => category,
         Scope::Everything => diagnosis
             .findings
             .first()
+            .or_else(|| previous.and_then(|p| p.findings.first()))
             .map(Finding::category)
             .unwrap_or(Category::Connect),
     };
-    VerdictView {
-        category,
-        cursor: top_row(category, diagnosis),
-    }
+    let gone = || {
+        let rows = cause_rows(category, diagnosis, previous);
+        rows.iter().position(|r| r.state() == RowState::Gone)
+    };
+    let cursor = if diagnosis.findings_in(category).next().is_some() {
+        top_row(category, diagnosis)
+    } else {
+        gone().unwrap_or(0)
+    };
+    VerdictView { category, cursor }
 }
 
 /// The row of the category's most likely cause, or the first row.
@@ -247,6 +259,8 @@ mod tests {
         };
         let rows = cause_rows(Category::Connect, &now, Some(&before));
         assert_eq!(rows[4].state(), RowState::Gone);
+        let view = initial_view(Scope::Everything, &now, Some(&before));
+        assert_eq!((view.category, view.cursor), (Category::Connect, 4));
         assert_eq!(finding_changes(&before, &now), (1, 0));
         assert_eq!(
             category_state(Category::Connect, &now),
@@ -268,10 +282,10 @@ mod tests {
             )],
             ..Diagnosis::default()
         };
-        let view = initial_view(Scope::Everything, &d);
+        let view = initial_view(Scope::Everything, &d, None);
         assert_eq!(view.category, Category::Login);
         assert_eq!(view.cursor, 0);
-        let view = initial_view(Scope::Only(Category::Relay), &d);
+        let view = initial_view(Scope::Only(Category::Relay), &d, None);
         assert_eq!(view.category, Category::Relay);
         assert_eq!(also_found(Category::Relay, &d).len(), 1);
     }

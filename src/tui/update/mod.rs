@@ -160,7 +160,13 @@ fn finish_run(
         Some(last) if last.account == outcome.account => Some(last),
         _ => None,
     };
-    model.verdict = verdict::initial_view(outcome.scope, &outcome.diagnosis);
+    model.verdict = verdict::initial_view(
+        outcome.scope,
+        &outcome.diagnosis,
+        model.previous.as_ref().map(|p| &p.diagnosis),
+    );
+    // "Checking again…" is over.
+    model.flash = None;
     model.last = Some(outcome);
     model.log_scroll = 0;
     if model.screen == Screen::Probing {

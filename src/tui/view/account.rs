@@ -10,20 +10,25 @@ use crate::account::Account;
 use super::super::model::Model;
 use super::super::strings as s;
 use super::super::theme::Theme;
-use super::widgets::{fit, header};
+use super::widgets::{fit, header, rule};
 
 const NAME_WIDTH: usize = 16;
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
     let warnings = model.warnings.len().min(3) as u16;
-    let [top, _, warn_area, list_area, details_area] = Layout::vertical([
+    let warn_height = warnings + u16::from(warnings > 0);
+    let rows = model.accounts.len() as u16 + 1;
+    let room = area.height.saturating_sub(2 + warn_height + 1 + 6);
+    let [top, _, warn_area, list_area, rule_area, details_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
-        Constraint::Length(warnings + u16::from(warnings > 0)),
-        Constraint::Min(3),
-        Constraint::Length(6),
+        Constraint::Length(warn_height),
+        Constraint::Length(rows.min(room).max(1)),
+        Constraint::Length(1),
+        Constraint::Min(1),
     ])
     .areas(area);
+    frame.render_widget(Paragraph::new(rule(area.width, "", theme.dim())), rule_area);
 
     let right = if model.demo {
         Line::from(Span::styled(format!("{} ", s::DEMO_MARKER), theme.accent()))

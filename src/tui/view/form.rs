@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::super::form::{Field, FieldId, FieldValue, FormTarget};
+use super::super::form::{Field, FieldId, FieldValue, FormTarget, Part};
 use super::super::model::Model;
 use super::super::strings as s;
 use super::super::theme::Theme;
@@ -101,8 +101,14 @@ fn field_text(
             let shown: String = input.value().chars().skip(scroll).collect();
             let x = input.visual_cursor().saturating_sub(scroll) as u16;
             let mut spans = vec![Span::raw(cut(&shown, width))];
-            if field.id == FieldId::Email && input.value().is_empty() && !focused {
-                spans = vec![Span::styled("name@example.org", theme.dim())];
+            if input.value().is_empty() && !focused {
+                match field.id {
+                    FieldId::Email => spans = vec![Span::styled("name@example.org", theme.dim())],
+                    FieldId::Server(_, Part::User) => {
+                        spans = vec![Span::styled(s::USER_DEFAULT, theme.dim())]
+                    }
+                    _ => {}
+                }
             }
             (spans, Some(x))
         }

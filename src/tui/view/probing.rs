@@ -5,7 +5,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::event::StepStatus;
+use ratatui::style::Style;
+use unicode_width::UnicodeWidthStr;
+
+use crate::event::{Step, StepKind, StepStatus};
 
 use super::super::checklist::{self, Block};
 use super::super::model::{Model, RunState};
@@ -65,51 +68,16 @@ fn checklist_lines(
     theme: Theme,
 ) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    if blocks
-        .iter()
-        .all(|b| b.steps.is_empty() && b.neighbours.is_empty())
-    {
-        lines.push(Line::from(Span::styled(
-            format!(" {}", s::WAITING),
-            theme.dim(),
-        )));
-    }
     for block in blocks {
-        if block.service.is_some() {
-            lines.push(Line::from(vec![
-                Span::styled(
-                    format!(" {:<9} ", s::service_label(block.service)),
-                    theme.title(),
-                ),
-                Span::raw(block.heading.clone()),
-            ]));
-        }
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(" {:<9} ", s::service_label(block.service)),
+                theme.title(),
+            ),
+            Span::raw(block.heading.clone()),
+        ]));
         for step in &block.steps {
-            let kind = checklist::kind_label(step.kind);
-            let detail = if step.detail.is_empty() {
-                status_word(step.status).to_owned()
-            } else {
-                step.detail.clone()
-            };
-            let what = format!("{}  {detail}", step.target);
-            let ms = step.ms.map(s::millis).unwrap_or_default();
-            let service = if block.service.is_none() {
-                format!(" {:<9} ", s::service_label(None))
-            } else {
-                "   ".to_owned()
-            };
-            let text_width = width.saturating_sub(service.chars().count() + 2 + 11 + 10);
-            let style = match step.status {
-                StepStatus::Failed | StepStatus::TimedOut => theme.bad(),
-                _ => ratatui::style::Style::new(),
-            };
-            lines.push(Line::from(vec![
-                Span::raw(service),
-                status_glyph(step.status, run.spinner, theme),
-                Span::raw(format!(" {} ", fit(kind, 10))),
-                Span::styled(fit(&what, text_width), style),
-                Span::styled(format!("{ms:>9}"), theme.dim()),
-            ]));
+            lines.push(step_line(step, run.spinner, width, theme));
         }
         if !block.pending.is_empty() {
             let pending: Vec<String> = block
@@ -123,27 +91,60 @@ fn checklist_lines(
             )));
         }
         if !block.neighbours.is_empty() {
-            let mut spans = vec![Span::styled(format!("   {}  ", s::NEIGHBOURS), theme.dim())];
-            let mut used = 5 + s::NEIGHBOURS.len();
-            for n in &block.neighbours {
-                let detail = if n.detail.is_empty() {
-                    status_word(n.status).to_owned()
-                } else {
-                    n.detail.clone()
-                };
-                let text = format!(" {} {}   ", n.label, cut(&detail, 24));
-                let w = 1 + unicode_width::UnicodeWidthStr::width(text.as_str());
-                if used + w > width {
-                    break;
-                }
-                used += w;
-                spans.push(status_glyph(n.status, run.spinner, theme));
-                spans.push(Span::raw(text));
-            }
-            lines.push(Line::from(spans));
+            lines.push(neighbour_line(block, run.spinner, width, theme));
         }
     }
     lines
+}
+
+/// "   ✓ DNS        mail.example.org → 203.0.113.7          12 ms"
+fn step_line(step: &Step, spinner: usize, width: usize, theme: Theme) -> Line<'static> {
+    let detail = if step.detail.is_empty() {
+        status_word(step.status).to_owned()
+    } else {
+        step.detail.clone()
+    };
+    let joint = if step.kind == StepKind::Dns {
+        " → "
+    } else {
+        "  "
+    };
+    let what = format!("{}{joint}{detail}", step.target);
+    let ms = step.ms.map(s::millis).unwrap_or_default();
+    let text_width = width.saturating_sub(3 + 2 + 11 + 9);
+    let style = match step.status {
+        StepStatus::Failed | StepStatus::TimedOut => theme.bad(),
+        _ => Style::new(),
+    };
+    Line::from(vec![
+        Span::raw("   "),
+        status_glyph(step.status, spinner, theme),
+        Span::raw(format!(" {} ", fit(checklist::kind_label(step.kind), 10))),
+        Span::styled(fit(&what, text_width), style),
+        Span::styled(format!("{ms:>9}"), theme.dim()),
+    ])
+}
+
+/// "   also tried  ✓ :465 answers (TLS)   ✗ :25 no answer"
+fn neighbour_line(block: &Block, spinner: usize, width: usize, theme: Theme) -> Line<'static> {
+    let mut spans = vec![Span::styled(format!("   {}  ", s::NEIGHBOURS), theme.dim())];
+    let mut used = 5 + s::NEIGHBOURS.width();
+    for n in &block.neighbours {
+        let detail = if n.detail.is_empty() {
+            status_word(n.status).to_owned()
+        } else {
+            n.detail.clone()
+        };
+        let text = format!(" {} {}   ", n.label, cut(&detail, 24));
+        let w = 1 + text.width();
+        if used + w > width {
+            break;
+        }
+        used += w;
+        spans.push(status_glyph(n.status, spinner, theme));
+        spans.push(Span::raw(text));
+    }
+    Line::from(spans)
 }
 
 fn draw_transcript(run: &RunState, frame: &mut Frame, area: Rect, theme: Theme) {

@@ -21,9 +21,10 @@ use super::super::theme::Theme;
 use super::super::verdict::{
     self as v, CategoryState, CauseRow, RowState, also_found, category_state, cause_rows,
 };
-use super::widgets::{cut, fit, header, rule};
+use super::widgets::{cut, fit, header, rule, wrap};
 
-const TITLE_WIDTH: usize = 38;
+/// Columns of the label before a detail line.
+const LABEL: usize = 10;
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
     let Some(outcome) = model.outcome() else {
@@ -81,16 +82,30 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
         );
     }
     frame.render_widget(Paragraph::new(rule(area.width, "", theme.dim())), rule1);
+    let title_width = rows
+        .iter()
+        .map(|r| r.cause.title.chars().count() + 2)
+        .max()
+        .unwrap_or(0);
     let lines: Vec<Line> = rows
         .iter()
         .enumerate()
-        .map(|(i, row)| row_line(row, i == model.verdict.cursor, area.width, theme))
+        .map(|(i, row)| {
+            row_line(
+                row,
+                i == model.verdict.cursor,
+                title_width,
+                area.width,
+                theme,
+            )
+        })
         .collect();
     frame.render_widget(Paragraph::new(lines), list_area);
     frame.render_widget(Paragraph::new(rule(area.width, "", theme.dim())), rule2);
     if let Some(row) = rows.get(model.verdict.cursor) {
         frame.render_widget(
-            Paragraph::new(detail_lines(row, outcome, theme)).wrap(Wrap { trim: false }),
+            Paragraph::new(detail_lines(row, outcome, detail_area.width, theme))
+                .wrap(Wrap { trim: false }),
             detail_area,
         );
     }
@@ -177,7 +192,13 @@ fn tab_line(model: &Model, diagnosis: &Diagnosis, theme: Theme) -> Line<'static>
     Line::from(spans)
 }
 
-fn row_line(row: &CauseRow, selected: bool, width: u16, theme: Theme) -> Line<'static> {
+fn row_line(
+    row: &CauseRow,
+    selected: bool,
+    title_width: usize,
+    width: u16,
+    theme: Theme,
+) -> Line<'static> {
     let marker = if selected { " ▶" } else { "  " };
     let title = format!("{} {}", row.cause.id.number, row.cause.title);
     let (glyph, state_style, text) = match row.state() {
@@ -201,11 +222,11 @@ fn row_line(row: &CauseRow, selected: bool, width: u16, theme: Theme) -> Line<'s
         RowState::RuledOut => ("✓", theme.ok(), ruled_out_text(row)),
         RowState::NotChecked => ("·", theme.dim(), s::NOT_CHECKED.to_owned()),
     };
-    let rest = usize::from(width).saturating_sub(2 + 1 + TITLE_WIDTH + 3);
+    let rest = usize::from(width).saturating_sub(2 + 1 + title_width + 3);
     let mut line = Line::from(vec![
         Span::raw(marker),
         Span::raw(" "),
-        Span::raw(fit(&title, TITLE_WIDTH)),
+        Span::raw(fit(&title, title_width)),
         Span::styled(format!(" {glyph} "), state_style),
         Span::styled(cut(&text, rest), state_style),
     ]);
@@ -228,16 +249,29 @@ fn ruled_out_text(row: &CauseRow) -> String {
     }
 }
 
-fn labelled(label: &str, text: String, theme: Theme) -> Line<'static> {
-    Line::from(vec![
-        Span::styled(format!("   {label:<10}"), theme.dim()),
-        Span::raw(text),
-    ])
+/// "   evidence  text", the text wrapped under itself.
+fn labelled(
+    lines: &mut Vec<Line<'static>>,
+    label: &str,
+    text: &str,
+    width: u16,
+    style: Style,
+    theme: Theme,
+) {
+    let room = usize::from(width).saturating_sub(3 + LABEL);
+    for (i, part) in wrap(text, room).into_iter().enumerate() {
+        let label = if i == 0 { label } else { "" };
+        lines.push(Line::from(vec![
+            Span::styled(format!("   {label:<w$}", w = LABEL), theme.dim()),
+            Span::styled(part, style),
+        ]));
+    }
 }
 
 /// The selected cause: its findings with evidence and fix, or why it was ruled out.
-fn detail_lines(row: &CauseRow, outcome: &Outcome, theme: Theme) -> Vec<Line<'static>> {
+fn detail_lines(row: &CauseRow, outcome: &Outcome, width: u16, theme: Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
+    let plain = Style::new();
     match row.state() {
         RowState::Applies => {
             for finding in &row.findings {
@@ -253,52 +287,63 @@ fn detail_lines(row: &CauseRow, outcome: &Outcome, theme: Theme) -> Vec<Line<'st
                     ),
                 ]));
                 for (i, e) in finding.evidence.iter().enumerate() {
-                    lines.push(labelled(
-                        if i == 0 { s::EVIDENCE } else { "" },
-                        e.clone(),
-                        theme,
-                    ));
+                    let label = if i == 0 { s::EVIDENCE } else { "" };
+                    labelled(&mut lines, label, e, width, plain, theme);
                 }
                 for (i, f) in finding.fix.iter().enumerate() {
-                    lines.push(labelled(if i == 0 { s::FIX } else { "" }, f.clone(), theme));
+                    let label = if i == 0 { s::FIX } else { "" };
+                    labelled(&mut lines, label, f, width, plain, theme);
                 }
                 if let Some(patch) = finding.patch.as_ref().filter(|p| !p.is_empty()) {
-                    lines.push(Line::from(vec![
-                        Span::raw(format!("   {:<10}", "")),
-                        Span::styled(s::fix_key_hint(&patch.describe()), theme.key()),
-                    ]));
+                    let hint = s::fix_key_hint(&patch.describe());
+                    labelled(&mut lines, "", &hint, width, theme.key(), theme);
                 }
             }
         }
         RowState::Gone => {
-            lines.push(labelled(s::MEANING, row.cause.meaning.to_owned(), theme));
             for before in &row.before {
-                lines.push(labelled(s::WAS, before.title.clone(), theme));
+                labelled(&mut lines, s::WAS, &before.title, width, plain, theme);
             }
             let now = match row.ruled_out.first() {
                 Some(r) => format!("✓ {} — {}", s::GONE, r.reason),
                 None => format!("✓ {} — {}", s::GONE, s::NO_LONGER_SEEN),
             };
-            lines.push(Line::from(vec![
-                Span::raw(format!("   {:<10}", "")),
-                Span::styled(now, theme.ok()),
-            ]));
+            labelled(&mut lines, "", &now, width, theme.ok(), theme);
+            labelled(
+                &mut lines,
+                s::MEANING,
+                row.cause.meaning,
+                width,
+                plain,
+                theme,
+            );
         }
         RowState::RuledOut => {
-            lines.push(labelled(s::MEANING, row.cause.meaning.to_owned(), theme));
             for r in &row.ruled_out {
-                lines.push(labelled(
-                    s::RULED_OUT,
-                    s::ruled_out_for(r.service, &r.reason),
-                    theme,
-                ));
+                let text = s::ruled_out_for(r.service, &r.reason);
+                labelled(&mut lines, s::RULED_OUT, &text, width, plain, theme);
             }
+            labelled(
+                &mut lines,
+                s::MEANING,
+                row.cause.meaning,
+                width,
+                plain,
+                theme,
+            );
         }
         RowState::NotChecked => {
-            lines.push(labelled(s::MEANING, row.cause.meaning.to_owned(), theme));
-            lines.push(labelled(s::NOT_CHECKED, String::new(), theme));
+            labelled(&mut lines, s::NOT_CHECKED, "", width, plain, theme);
+            labelled(
+                &mut lines,
+                s::MEANING,
+                row.cause.meaning,
+                width,
+                plain,
+                theme,
+            );
             if outcome.scope != Scope::Everything {
-                lines.push(labelled("", s::NOT_CHECKED_HINT.to_owned(), theme));
+                labelled(&mut lines, "", s::NOT_CHECKED_HINT, width, plain, theme);
             }
         }
     }

@@ -50,14 +50,51 @@ pub fn header(frame: &mut Frame, area: Rect, left: Line<'_>, right: Line<'_>) {
 
 /// A horizontal rule, with an optional title in it.
 pub fn rule(width: u16, title: &str, style: Style) -> Line<'static> {
-    let lead = "── ";
-    let used = lead.width() + title.width();
-    let rest = usize::from(width).saturating_sub(used);
-    Line::from(vec![
-        Span::styled(lead, style),
-        Span::styled(title.to_owned(), style),
-        Span::styled("─".repeat(rest), style),
-    ])
+    let text = if title.is_empty() {
+        "─".repeat(usize::from(width))
+    } else {
+        let head = format!("── {title} ");
+        let rest = usize::from(width).saturating_sub(head.width());
+        format!("{head}{}", "─".repeat(rest))
+    };
+    Line::from(Span::styled(text, style))
+}
+
+/// `text` broken into lines of at most `width` columns, at spaces where
+/// possible (a word longer than a line is cut).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ') {
+        let needed = if current.is_empty() {
+            word.width()
+        } else {
+            current.width() + 1 + word.width()
+        };
+        if needed > width && !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+        while current.width() > width {
+            let head = cut(&current, width + 1);
+            let mut head: String = head.chars().take(head.chars().count() - 1).collect();
+            if head.is_empty() {
+                // A character wider than the line: give it a line of its own.
+                head = current.chars().take(1).collect();
+            }
+            let rest = current[head.len()..].to_owned();
+            lines.push(head);
+            current = rest;
+        }
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    lines
 }
 
 /// The glyph and style of a step status; the spinner turns while running.
@@ -91,5 +128,13 @@ mod tests {
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(fit("→→→", 2), "→…");
         assert_eq!(cut("", 0), "");
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_cuts_long_words() {
+        assert_eq!(wrap("one two three", 7), ["one two", "three"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 10), [""]);
+        assert_eq!(wrap("a →→ b", 4), ["a →→", "b"]);
     }
 }
