@@ -2,6 +2,7 @@
 //! nothing else.
 
 mod account;
+mod cause_detail;
 mod form;
 mod help;
 mod log;

@@ -3,23 +3,22 @@
 //! `tui-input`; the password field is our own masked, zeroizing buffer;
 //! protocol, security and login method are choices changed with ←→.
 
-use std::fmt;
+mod fields;
+mod password;
 
 use crossterm::event::{Event as CtEvent, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
-use zeroize::Zeroizing;
 
-use crate::account::{
-    Account, AuthMech, PasswordSource, Protocol, Security, ServerSettings, Service, email_domain,
-};
-use crate::secret::{Secret, has_forbidden_chars};
+use crate::account::{Account, AuthMech, Protocol, Security, Service, email_domain};
 
 use super::model::Screen;
 use super::strings as s;
 
-/// Longest password the field takes (characters).
-pub const MAX_PASSWORD: usize = 256;
+pub use fields::template;
+use fields::{check, push_server_fields, write_field};
+pub use password::{MAX_PASSWORD, PasswordInput};
+
 /// Longest text in any other field (characters).
 pub const MAX_TEXT: usize = 255;
 
@@ -68,66 +67,6 @@ impl FieldId {
             FieldId::Email => None,
             FieldId::Server(service, _) => Some(service),
         }
-    }
-}
-
-/// A password being typed. Its buffer is allocated once at full size (so
-/// typing never leaves copies behind in freed memory) and wiped on drop;
-/// it never prints.
-pub struct PasswordInput {
-    value: Zeroizing<String>,
-    chars: usize,
-    /// The account already has a password source (kept when left empty).
-    pub existing: bool,
-}
-
-impl PasswordInput {
-    pub fn new(existing: bool) -> Self {
-        PasswordInput {
-            value: Zeroizing::new(String::with_capacity(MAX_PASSWORD * 4)),
-            chars: 0,
-            existing,
-        }
-    }
-
-    pub fn push(&mut self, c: char) {
-        if self.chars < MAX_PASSWORD && !c.is_control() {
-            self.value.push(c);
-            self.chars += 1;
-        }
-    }
-
-    pub fn pop(&mut self) {
-        if self.value.pop().is_some() {
-            self.chars -= 1;
-        }
-    }
-
-    pub fn clear(&mut self) {
-        self.value.clear();
-        self.chars = 0;
-    }
-
-    pub fn len(&self) -> usize {
-        self.chars
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.chars == 0
-    }
-
-    /// Move the typed password out into a [`Secret`].
-    fn take(&mut self) -> Secret {
-        let mut taken = String::with_capacity(MAX_PASSWORD * 4);
-        taken.push_str(&self.value);
-        self.clear();
-        Secret::new(taken)
-    }
-}
-
-impl fmt::Debug for PasswordInput {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PasswordInput({})", crate::secret::MASK)
     }
 }
 
@@ -467,123 +406,5 @@ impl Form {
             }
         }
         Ok(account)
-    }
-}
-
-fn push_server_fields(fields: &mut Vec<Field>, service: Service, server: &ServerSettings) {
-    let id = |part| FieldId::Server(service, part);
-    if service == Service::Incoming {
-        fields.push(Field {
-            id: id(Part::Protocol),
-            value: FieldValue::Protocol(server.protocol),
-            error: None,
-        });
-    }
-    fields.push(Field::text(id(Part::Host), &server.host));
-    fields.push(Field::text(id(Part::Port), &server.port.to_string()));
-    fields.push(Field {
-        id: id(Part::Security),
-        value: FieldValue::Security(server.security),
-        error: None,
-    });
-    fields.push(Field {
-        id: id(Part::Auth),
-        value: FieldValue::Auth {
-            mech: server.auth,
-            allow_none: service == Service::Outgoing,
-        },
-        error: None,
-    });
-    fields.push(Field::text(id(Part::User), &server.username));
-    fields.push(Field {
-        id: id(Part::Password),
-        value: FieldValue::Password(PasswordInput::new(server.password.is_set())),
-        error: None,
-    });
-}
-
-fn check(field: &Field) -> Option<&'static str> {
-    let text = field.text_value().map(str::trim);
-    match (field.id, text) {
-        (FieldId::Email, Some(t)) => {
-            (email_domain(t).is_none() || t.starts_with('@') || t.contains(char::is_whitespace))
-                .then_some(s::ERR_EMAIL)
-        }
-        (FieldId::Server(_, Part::Host), Some(t)) => {
-            if t.is_empty() {
-                Some(s::ERR_EMPTY_HOST)
-            } else if t.contains(char::is_whitespace) {
-                Some(s::ERR_HOST_SPACES)
-            } else {
-                None
-            }
-        }
-        (FieldId::Server(_, Part::Port), Some(t)) => match t.parse::<u16>() {
-            Ok(p) if p > 0 => None,
-            _ => Some(s::ERR_PORT),
-        },
-        (FieldId::Server(_, Part::User), Some(t)) => {
-            has_forbidden_chars(t).then_some(s::ERR_LINE_BREAK)
-        }
-        _ => None,
-    }
-}
-
-fn write_field(account: &mut Account, field: &mut Field) {
-    let FieldId::Server(service, part) = field.id else {
-        return;
-    };
-    let email = account.email.clone();
-    let Some(server) = account.server_mut(service) else {
-        return;
-    };
-    match (part, &mut field.value) {
-        (Part::Protocol, FieldValue::Protocol(p)) => server.protocol = *p,
-        (Part::Host, FieldValue::Text(input)) => server.host = input.value().trim().to_owned(),
-        (Part::Port, FieldValue::Text(input)) => {
-            if let Ok(port) = input.value().trim().parse() {
-                server.port = port;
-            }
-        }
-        (Part::Security, FieldValue::Security(sec)) => server.security = *sec,
-        (Part::Auth, FieldValue::Auth { mech, .. }) => server.auth = *mech,
-        (Part::User, FieldValue::Text(input)) => {
-            let user = input.value().trim();
-            server.username = if user.is_empty() {
-                email
-            } else {
-                user.to_owned()
-            };
-        }
-        (Part::Password, FieldValue::Password(pw)) if !pw.is_empty() => {
-            server.password = PasswordSource::Literal(pw.take());
-        }
-        _ => {}
-    }
-}
-
-/// The usual settings for an address: IMAP over TLS and submission over
-/// TLS on the domain itself, to be corrected by what a check finds.
-pub fn template(email: &str) -> Account {
-    let host = email_domain(email).unwrap_or_default();
-    let server = |protocol: Protocol| ServerSettings {
-        protocol,
-        host: host.clone(),
-        port: protocol.default_port(Security::Tls),
-        port_explicit: false,
-        security: Security::Tls,
-        auth: AuthMech::Auto,
-        username: email.to_owned(),
-        password: PasswordSource::Unset,
-        ca_file: None,
-        allow_plaintext_auth: false,
-        relay_probe_rcpt: None,
-    };
-    Account {
-        name: email.to_owned(),
-        email: email.to_owned(),
-        incoming: Some(server(Protocol::Imap)),
-        outgoing: Some(server(Protocol::Smtp)),
-        store: None,
     }
 }
