@@ -213,3 +213,47 @@ fn no_color_draws_the_same_text_without_colour() {
     };
     assert_eq!(text(&a), text(&b));
 }
+
+/// A server's words cannot smuggle terminal escapes onto the screen, even
+/// if they got past the engine's escaping.
+#[test]
+fn control_characters_from_a_server_are_not_drawn() {
+    use mailfix::account::Service;
+    use mailfix::event::EventBody;
+    use mailfix::evidence::Direction;
+    use mailfix::tui::update;
+
+    let mut m = model();
+    let run = start(&mut m, 0, 0);
+    update(
+        &mut m,
+        event(
+            run,
+            EventBody::Transcript {
+                service: Service::Incoming,
+                line: line(Direction::Server, "* OK \u{1b}]0;pwned\u{7}\u{1b}[2J", 5.0),
+            },
+        ),
+    );
+    let mut d = connect_diagnosis();
+    d.findings[0].title = "bad \u{1b}[31m title".into();
+    d.findings[0]
+        .evidence
+        .push("greeting \u{1b}[2J said".into());
+    let probing = render(&m);
+    finish(&mut m, run, d);
+    let verdict = render(&m);
+    // Shown, marked, never sent raw to the terminal.
+    assert!(
+        probing.contains("* OK \u{FFFD}]0;pwned\u{FFFD}\u{FFFD}[2J"),
+        "{probing}"
+    );
+    assert!(verdict.contains("bad \u{FFFD}[31m title"), "{verdict}");
+    assert!(verdict.contains("greeting \u{FFFD}[2J said"), "{verdict}");
+    for screen in [probing, verdict] {
+        assert!(
+            !screen.chars().any(|c| c == '\u{1b}' || c == '\u{7}'),
+            "{screen}"
+        );
+    }
+}

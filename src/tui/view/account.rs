@@ -10,7 +10,7 @@ use crate::account::Account;
 use super::super::model::Model;
 use super::super::strings as s;
 use super::super::theme::Theme;
-use super::widgets::{fit, header, rule};
+use super::widgets::{clean, fit, header, rule};
 
 const NAME_WIDTH: usize = 16;
 
@@ -52,7 +52,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
         .map(|w| {
             Line::from(vec![
                 Span::styled(format!(" {} ", s::ACCOUNT_WARNING), theme.applies()),
-                Span::raw(w.clone()),
+                Span::raw(clean(w)),
             ])
         })
         .collect();
@@ -114,8 +114,8 @@ fn details(model: &Model, theme: Theme) -> Vec<Line<'static>> {
     let account = &entry.account;
     let mut lines = Vec::new();
     let mut title = vec![
-        Span::styled(format!(" {}", account.name), theme.title()),
-        Span::raw(format!("  {}", account.email)),
+        Span::styled(format!(" {}", clean(&account.name)), theme.title()),
+        Span::raw(format!("  {}", clean(&account.email))),
     ];
     if entry.changed() {
         title.push(Span::styled(
@@ -129,7 +129,7 @@ fn details(model: &Model, theme: Theme) -> Vec<Line<'static>> {
             label(name),
             Span::raw(
                 server
-                    .map(|s| s.summary())
+                    .map(|s| clean(&s.summary()))
                     .unwrap_or_else(|| s::NOT_SET.into()),
             ),
         ])
@@ -139,17 +139,17 @@ fn details(model: &Model, theme: Theme) -> Vec<Line<'static>> {
     if let Some(store) = &account.store {
         lines.push(Line::from(vec![
             label(s::LABEL_STORE),
-            Span::raw(format!(
+            Span::raw(clean(&format!(
                 "{} {}",
                 store.format.as_str(),
                 store.path.display()
-            )),
+            ))),
         ]));
     }
     if let Some(note) = &entry.note {
         lines.push(Line::from(vec![
             label(s::LABEL_NOTE),
-            Span::raw(note.clone()),
+            Span::raw(clean(note)),
         ]));
     }
     lines

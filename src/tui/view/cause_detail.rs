@@ -11,7 +11,7 @@ use super::super::model::Outcome;
 use super::super::strings as s;
 use super::super::theme::Theme;
 use super::super::verdict::{CauseRow, RowState};
-use super::widgets::wrap;
+use super::widgets::{clean, wrap};
 
 /// Columns of the label before a detail line.
 const LABEL: usize = 10;
@@ -48,7 +48,7 @@ pub fn detail_lines(
         RowState::Applies => {
             for finding in &row.findings {
                 lines.push(Line::from(vec![
-                    Span::styled(format!("   {}", finding.title), theme.title()),
+                    Span::styled(format!("   {}", clean(&finding.title)), theme.title()),
                     Span::styled(
                         format!(
                             "  ({}, {})",

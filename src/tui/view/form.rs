@@ -9,7 +9,7 @@ use super::super::form::{Field, FieldId, FieldValue, FormTarget, Part};
 use super::super::model::Model;
 use super::super::strings as s;
 use super::super::theme::Theme;
-use super::widgets::{cut, header};
+use super::widgets::{clean, cut, header};
 
 const LABEL_WIDTH: usize = 16;
 /// Columns before a field's value: margin, marker, label.
@@ -35,7 +35,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
         top,
         Line::from(vec![
             Span::styled(format!(" {}  ", s::APP), theme.title()),
-            Span::raw(title),
+            Span::raw(clean(&title)),
         ]),
         Line::default(),
     );

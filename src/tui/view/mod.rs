@@ -56,7 +56,10 @@ pub fn view(model: &Model, frame: &mut Frame) {
         let line = Line::from(vec![
             Span::raw(" "),
             Span::styled(glyph, style),
-            Span::raw(flash.text.clone()),
+            Span::raw(widgets::cut(
+                &flash.text,
+                usize::from(area.width).saturating_sub(4),
+            )),
         ]);
         frame.render_widget(Paragraph::new(line), status);
     }

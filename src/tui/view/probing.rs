@@ -43,7 +43,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
         top,
         Line::from(vec![
             Span::styled(
-                format!(" {}", s::probing_title(&run.settings.name)),
+                format!(" {}", cut(&s::probing_title(&run.settings.name), 50)),
                 theme.title(),
             ),
             Span::styled(format!("  · {}", s::scope_label(run.scope)), theme.dim()),
@@ -74,7 +74,7 @@ fn checklist_lines(
                 format!(" {:<9} ", s::service_label(block.service)),
                 theme.title(),
             ),
-            Span::raw(block.heading.clone()),
+            Span::raw(cut(&block.heading, width.saturating_sub(11))),
         ]));
         for step in &block.steps {
             lines.push(step_line(step, run.spinner, width, theme));
@@ -135,7 +135,7 @@ fn neighbour_line(block: &Block, spinner: usize, width: usize, theme: Theme) -> 
         } else {
             n.detail.clone()
         };
-        let text = format!(" {} {}   ", n.label, cut(&detail, 24));
+        let text = format!(" {} {}   ", cut(&n.label, 40), cut(&detail, 24));
         let w = 1 + text.width();
         if used + w > width {
             break;

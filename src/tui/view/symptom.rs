@@ -10,7 +10,7 @@ use crate::plan::Scope;
 use super::super::model::{Model, SYMPTOMS};
 use super::super::strings as s;
 use super::super::theme::Theme;
-use super::widgets::header;
+use super::widgets::{clean, header};
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
     let Some(entry) = model.chosen_entry() else {
@@ -34,7 +34,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
         top,
         Line::from(vec![
             Span::styled(format!(" {}  ", s::APP), theme.title()),
-            Span::raw(s::symptom_title(&entry.account.name)),
+            Span::raw(clean(&s::symptom_title(&entry.account.name))),
         ]),
         right,
     );
@@ -64,17 +64,20 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
         (s::LABEL_OUTGOING, &account.outgoing),
     ] {
         if let Some(server) = server {
-            lines.push(Line::from(vec![label(name), Span::raw(server.summary())]));
+            lines.push(Line::from(vec![
+                label(name),
+                Span::raw(clean(&server.summary())),
+            ]));
         }
     }
     if let Some(store) = &account.store {
         lines.push(Line::from(vec![
             label(s::LABEL_STORE),
-            Span::raw(format!(
+            Span::raw(clean(&format!(
                 "{} {}",
                 store.format.as_str(),
                 store.path.display()
-            )),
+            ))),
         ]));
     }
     if entry.changed() {

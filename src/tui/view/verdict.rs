@@ -22,7 +22,7 @@ use super::super::verdict::{
     self as v, CategoryState, CauseRow, RowState, also_found, category_state, cause_rows,
 };
 use super::cause_detail::detail_lines;
-use super::widgets::{cut, fit, header, rule};
+use super::widgets::{clean, cut, fit, header, rule};
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
     let Some(outcome) = model.outcome() else {
@@ -142,7 +142,7 @@ fn heading(
         )),
     }
     spans.push(Span::styled(
-        format!("  ({})", outcome.settings.name),
+        format!("  ({})", clean(&outcome.settings.name)),
         theme.dim(),
     ));
     Line::from(spans)

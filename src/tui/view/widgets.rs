@@ -13,6 +13,16 @@ use super::super::theme::Theme;
 
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
+/// `text` safe to put on a terminal: control characters (ESC above all,
+/// which could start an escape sequence a server chose) become `�`.
+/// Servers' words reach the screen through transcripts, step details and
+/// findings; the engine escapes them, and this is the second guard.
+pub fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
+}
+
 /// `text` cut to `width` columns (with "…" when cut), padded with spaces.
 pub fn fit(text: &str, width: usize) -> String {
     let mut out = cut(text, width);
@@ -23,6 +33,7 @@ pub fn fit(text: &str, width: usize) -> String {
 
 /// `text` cut to at most `width` columns, with "…" when cut.
 pub fn cut(text: &str, width: usize) -> String {
+    let text = &clean(text);
     if text.width() <= width {
         return text.to_owned();
     }
@@ -63,6 +74,7 @@ pub fn rule(width: u16, title: &str, style: Style) -> Line<'static> {
 /// `text` broken into lines of at most `width` columns, at spaces where
 /// possible (a word longer than a line is cut).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let text = &clean(text);
     let width = width.max(1);
     let mut lines = Vec::new();
     let mut current = String::new();
@@ -128,6 +140,13 @@ mod tests {
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(fit("→→→", 2), "→…");
         assert_eq!(cut("", 0), "");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        assert_eq!(cut("a\x1b[2Jb", 20), "a\u{FFFD}[2Jb");
+        assert_eq!(wrap("x\ry", 20), ["x\u{FFFD}y"]);
+        assert!(!fit("\x07\x1b", 5).chars().any(char::is_control));
     }
 
     #[test]
