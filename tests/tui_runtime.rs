@@ -204,3 +204,60 @@ async fn a_terminal_error_is_returned_not_swallowed() {
         .unwrap_err();
     assert!(err.to_string().contains("tty gone"));
 }
+
+/// `w` writes through the config module: the changed port lands in the
+/// file, the user's comment stays, the password stays out.
+#[tokio::test]
+async fn w_saves_the_changed_settings_into_the_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    let original = "\
+# my mail
+[[accounts]]
+name = \"work\"   # the office
+email = \"alice@example.org\"
+
+[accounts.outgoing]
+host = \"mail.example.org\"
+port = 587
+security = \"starttls\"
+password_command = \"pass show mail\"
+";
+    std::fs::write(&path, original).unwrap();
+    let loaded = mailfix::config::load(&path).unwrap();
+    let account = loaded.accounts[0].clone();
+
+    let (mut ctx, mut frames) = context(dir.path());
+    ctx.config_path = Some(path.clone());
+    let mut model = Model::new(vec![AccountEntry::new(account, None)], vec![], false, true);
+    let outgoing = model.accounts[0].account.outgoing.as_mut().unwrap();
+    outgoing.port = 465;
+    outgoing.security = Security::Tls;
+
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let (keys, input) = unbounded();
+    let script = async {
+        wait_for(&mut frames, |_| true).await;
+        press(&keys, KeyCode::Char('w'));
+        wait_for(&mut frames, |_| true).await;
+        wait_for(&mut frames, |_| true).await;
+        press(&keys, KeyCode::Char('q'));
+    };
+    let (result, ()) = tokio::join!(drive(&mut terminal, input, &mut model, &ctx), script);
+    result.unwrap();
+
+    assert!(!model.accounts[0].changed(), "{:?}", model.flash);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("# my mail") && text.contains("# the office"),
+        "{text}"
+    );
+    assert!(text.contains("port = 465"), "{text}");
+    assert!(text.contains("security = \"tls\""), "{text}");
+    assert!(
+        text.contains("password_command = \"pass show mail\""),
+        "{text}"
+    );
+    let again = mailfix::config::load(&path).unwrap();
+    assert_eq!(again.accounts[0].outgoing.as_ref().unwrap().port, 465);
+}

@@ -37,6 +37,12 @@ fn account_list_demo_with_warnings_and_notes() {
 }
 
 #[test]
+fn account_list_without_accounts() {
+    let m = Model::new(vec![], vec![], false, true);
+    assert_snapshot!(render(&m));
+}
+
+#[test]
 fn account_list_on_start_from_address() {
     let mut m = model();
     feed(&mut m, [down(), down()]);

@@ -373,7 +373,7 @@ fn saving_goes_through_the_boundary() {
             result: Err(SaveError::Unavailable),
         },
     );
-    assert!(m.flash.as_ref().unwrap().text.contains("not available"));
+    assert!(m.flash.as_ref().unwrap().text.contains("no config file"));
     assert!(m.accounts[0].changed());
 
     update(
@@ -385,6 +385,60 @@ fn saving_goes_through_the_boundary() {
         },
     );
     assert!(!m.accounts[0].changed());
+    assert!(!m.flash.as_ref().unwrap().text.contains("password"));
+}
+
+#[test]
+fn a_failed_save_is_a_problem_and_keeps_the_change() {
+    let mut m = model();
+    m.accounts[0].account.outgoing.as_mut().unwrap().port = 465;
+    let effects = feed(&mut m, [ch('w')]);
+    let [Effect::Save { settings, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    update(
+        &mut m,
+        Msg::Saved {
+            account: 0,
+            settings: settings.clone(),
+            result: Err(SaveError::Failed("config.toml: permission denied".into())),
+        },
+    );
+    let flash = m.flash.as_ref().unwrap();
+    assert!(flash.problem && flash.text.contains("permission denied"));
+    assert!(m.accounts[0].changed());
+}
+
+#[test]
+fn saving_a_typed_password_says_it_stays_out_of_the_file() {
+    let mut m = model();
+    feed(&mut m, [ch('e')]);
+    let pw = m
+        .form
+        .as_ref()
+        .unwrap()
+        .fields
+        .iter()
+        .position(|f| f.id == FieldId::Server(Service::Incoming, Part::Password))
+        .unwrap();
+    feed(&mut m, std::iter::repeat_n(down(), pw));
+    type_text(&mut m, "new-password");
+    feed(&mut m, [enter()]);
+    let effects = feed(&mut m, [ch('w')]);
+    let [Effect::Save { settings, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    update(
+        &mut m,
+        Msg::Saved {
+            account: 0,
+            settings: settings.clone(),
+            result: Ok("config.toml".into()),
+        },
+    );
+    let flash = m.flash.as_ref().unwrap();
+    assert!(flash.text.contains("password is not written"), "{flash:?}");
+    assert!(!flash.text.contains("new-password"));
 }
 
 #[test]

@@ -1,19 +1,20 @@
 //! The boundary to writing settings back to the config file (`w`).
 //!
-//! The config module owns the file and its layout (it edits with
-//! `toml_edit`, keeping comments). The wizard only calls [`write_settings`];
-//! wiring it to `config::edit` is the one change needed here once that
-//! lands.
+//! The config module owns the file and its layout: `config::save_account`
+//! edits it with `toml_edit` (comments and order kept), checks that the
+//! result still loads, and writes it atomically. Literal passwords are
+//! never written to the file.
 
 use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
 use crate::account::Account;
+use crate::config;
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SaveError {
-    /// This build cannot write settings yet.
+    /// There is no config file to write to.
     #[error("saving is not available")]
     Unavailable,
     /// The write was tried and failed, with the config module's words.
@@ -29,6 +30,7 @@ pub fn write_settings(
     original_name: &str,
     account: &Account,
 ) -> Result<PathBuf, SaveError> {
-    let _ = (path, original_name, account);
-    Err(SaveError::Unavailable)
+    config::save_account(path, original_name, account)
+        .map(|()| path.to_path_buf())
+        .map_err(|e| SaveError::Failed(e.to_string()))
 }

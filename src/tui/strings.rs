@@ -184,7 +184,9 @@ pub const FORM_NO_SERVERS: &str = "This account has no servers to edit.";
 
 // ── Messages on the status line ─────────────────────────────────────────
 pub const SAVE_UNAVAILABLE: &str =
-    "Saving is not available yet: the settings stay changed in this session only.";
+    "There is no config file to save to: the settings stay changed in this session only.";
+pub const PASSWORD_NOT_SAVED: &str =
+    "The typed password is not written to the file (use password_command or password_env).";
 pub const SAVE_DEMO: &str =
     "The demo has no config file to save to; the change lives in this session only.";
 pub const SAVE_NOTHING: &str = "Nothing changed since the settings were loaded.";

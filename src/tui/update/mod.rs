@@ -68,11 +68,16 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
         } => {
             model.flash = Some(match result {
                 Ok(path) => {
+                    let mut text = s::saved(&path.display().to_string());
                     if let Some(entry) = model.accounts.get_mut(account) {
+                        if typed_password(&entry.loaded, &settings) {
+                            text.push(' ');
+                            text.push_str(s::PASSWORD_NOT_SAVED);
+                        }
                         entry.loaded = *settings;
                         entry.is_new = false;
                     }
-                    info(s::saved(&path.display().to_string()))
+                    info(text)
                 }
                 Err(SaveError::Unavailable) => info(s::SAVE_UNAVAILABLE.into()),
                 Err(SaveError::Failed(reason)) => problem(s::save_failed(&reason)),
@@ -87,6 +92,19 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
             None
         }
     }
+}
+
+/// A password was typed in the form since the settings were loaded: the
+/// config writer keeps literal passwords out of the file, so say so.
+fn typed_password(loaded: &crate::account::Account, saved: &crate::account::Account) -> bool {
+    use crate::account::{PasswordSource, Service};
+    [Service::Incoming, Service::Outgoing]
+        .into_iter()
+        .any(|svc| {
+            let now = saved.server(svc).map(|s| &s.password);
+            matches!(now, Some(PasswordSource::Literal(_)))
+                && now != loaded.server(svc).map(|s| &s.password)
+        })
 }
 
 /// With help open, keys only close it (or quit the program).

@@ -10,7 +10,7 @@ use crate::account::Account;
 use super::super::model::Model;
 use super::super::strings as s;
 use super::super::theme::Theme;
-use super::widgets::{clean, fit, header, rule};
+use super::widgets::{clean, fit, header, rule, wrap};
 
 const NAME_WIDTH: usize = 16;
 
@@ -109,7 +109,10 @@ fn details(model: &Model, theme: Theme) -> Vec<Line<'static>> {
         } else {
             s::ACCOUNT_NEW_HINT
         };
-        return vec![Line::from(vec![Span::raw(" "), Span::raw(text)])];
+        return wrap(text, 76)
+            .into_iter()
+            .map(|l| Line::from(format!(" {l}")))
+            .collect();
     };
     let account = &entry.account;
     let mut lines = Vec::new();
