@@ -263,3 +263,29 @@ fn control_characters_from_a_server_are_not_drawn() {
         );
     }
 }
+
+/// A run that died still ends on a verdict that says so, not a spinner.
+#[test]
+fn a_run_that_died_says_so() {
+    use mailfix::tui::runtime::failed_run;
+    use mailfix::tui::{Msg, Screen, update};
+
+    let mut m = model();
+    let run = start(&mut m, 0, 0);
+    let (report, diagnosis) = failed_run(work(), "task panicked");
+    update(
+        &mut m,
+        Msg::RunFinished {
+            run,
+            report: Box::new(report),
+            diagnosis: Box::new(diagnosis),
+        },
+    );
+    assert_eq!(m.screen, Screen::Verdict);
+    let screen = render(&m);
+    assert!(
+        screen.contains("✗ The check stopped unexpectedly (task panicked)"),
+        "{screen}"
+    );
+    assert!(!m.last.as_ref().unwrap().diagnosis.is_ok());
+}

@@ -26,6 +26,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::account::Account;
 use crate::event::{Event, RunId};
+use crate::evidence::Report;
+use crate::finding::{Diagnosis, Note};
 use crate::plan::{Limits, Scope, plan};
 use crate::probe::{self, ProbeOptions};
 
@@ -33,6 +35,7 @@ use super::TuiError;
 use super::model::{Model, Screen};
 use super::msg::{Effect, Msg};
 use super::save;
+use super::strings;
 use super::update::update;
 use super::view::view;
 
@@ -291,15 +294,42 @@ fn spawn_run(
     cancel: CancellationToken,
 ) {
     tokio::spawn(async move {
-        let plan = plan(&account, scope, limits);
-        let report = probe::run(plan, options, run, events, cancel).await;
-        let diagnosis = crate::diagnose::diagnose(&report);
+        let settings = account.clone();
+        // The run in a task of its own, so that if it fails (a panic in
+        // the engine or in diagnose) the wizard still gets an answer and
+        // never spins forever.
+        let work = tokio::spawn(async move {
+            let plan = plan(&account, scope, limits);
+            let report = probe::run(plan, options, run, events, cancel).await;
+            let diagnosis = crate::diagnose::diagnose(&report);
+            (report, diagnosis)
+        });
+        let (report, diagnosis) = match work.await {
+            Ok(done) => done,
+            Err(e) => failed_run(settings, &e.to_string()),
+        };
         let _ = done.send(Msg::RunFinished {
             run,
             report: Box::new(report),
             diagnosis: Box::new(diagnosis),
         });
     });
+}
+
+/// What the verdict shows when a run died: no evidence, and a note that
+/// says so (a problem, so nobody reads it as "all fine").
+pub fn failed_run(settings: Account, reason: &str) -> (Report, Diagnosis) {
+    let mut report = Report::new(settings, "");
+    let diagnosis = Diagnosis {
+        notes: vec![Note {
+            service: None,
+            text: strings::run_failed(reason),
+            evidence: Vec::new(),
+            problem: true,
+        }],
+        ..Diagnosis::default()
+    };
+    (report, diagnosis)
 }
 
 /// Write `markdown` to a new file `mailfix-report-STEM.md` in `dir`

@@ -210,6 +210,10 @@ pub fn export_failed(reason: &str) -> String {
     format!("Could not write the report: {reason}")
 }
 
+pub fn run_failed(reason: &str) -> String {
+    format!("The check stopped unexpectedly ({reason}); nothing below is complete.")
+}
+
 pub fn fix_applied(patch: &str) -> String {
     format!("Applied: {patch}. Checking again…")
 }
