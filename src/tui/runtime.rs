@@ -319,7 +319,7 @@ fn spawn_run(
 /// What the verdict shows when a run died: no evidence, and a note that
 /// says so (a problem, so nobody reads it as "all fine").
 pub fn failed_run(settings: Account, reason: &str) -> (Report, Diagnosis) {
-    let mut report = Report::new(settings, "");
+    let report = Report::new(settings, "");
     let diagnosis = Diagnosis {
         notes: vec![Note {
             service: None,
