@@ -95,3 +95,38 @@ fn the_binary_runs_the_wizard_in_a_terminal() {
     assert!(raw.contains("\u{1b}[?1049l"), "left the alternate screen");
     assert!(!raw.contains("\u{1b}[?1000h"), "no mouse capture");
 }
+
+/// Ctrl-C is a key in raw mode: it quits from inside a form (where `q` is
+/// text) and the terminal is given back.
+#[test]
+fn ctrl_c_quits_from_the_form_and_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[[accounts]]\nname = \"loop\"\nemail = \"alice@example.invalid\"\n\n\
+         [accounts.incoming]\nprotocol = \"pop3\"\nhost = \"127.0.0.1\"\nsecurity = \"tls\"\n",
+    )
+    .unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mailfix"));
+    command.arg("--config").arg(&config).current_dir(dir.path());
+    let mut w = Wizard {
+        session: Session::spawn(command).expect("spawn mailfix in a pty"),
+        screen: Screen::new(),
+    };
+    w.expect("Which account?");
+    w.send("e");
+    w.expect("Settings of \"loop\"");
+    w.send("q");
+    w.send("\x03");
+    let status = w
+        .exit_status(Duration::from_secs(10))
+        .expect("mailfix did not quit");
+    assert!(
+        status.starts_with("Exited(") && status.ends_with(", 0)"),
+        "{status}"
+    );
+    let raw = String::from_utf8_lossy(&w.screen.raw);
+    assert!(raw.contains("\u{1b}[?1049l"), "left the alternate screen");
+    assert!(raw.contains("\u{1b}[?25h"), "the cursor is shown again");
+}
