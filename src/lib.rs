@@ -18,6 +18,7 @@ pub mod diagnose;
 pub mod event;
 pub mod evidence;
 pub mod finding;
+pub mod import;
 pub mod lab;
 pub mod output;
 pub mod password;
