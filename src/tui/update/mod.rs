@@ -9,7 +9,7 @@ use crossterm::event::KeyEventKind;
 use crate::event::{EventBody, RunId};
 use crate::plan::Scope;
 
-use super::keys::{self, Action};
+use super::keys;
 use super::model::{Flash, Model, Outcome, RunState, Screen};
 use super::msg::{Effect, Msg};
 use super::save::SaveError;
@@ -208,9 +208,4 @@ pub(super) fn save(model: &mut Model, index: usize) -> Option<Effect> {
         original_name: entry.loaded.name.clone(),
         settings: Box::new(entry.account.clone()),
     })
-}
-
-/// Whether `action` is bound on `screen` at all (for tests and the footer).
-pub fn is_bound(screen: Screen, action: Action) -> bool {
-    keys::bindings_for(screen).any(|b| b.action == action)
 }
