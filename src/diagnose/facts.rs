@@ -329,11 +329,21 @@ impl<'a> Facts<'a> {
             .filter(|p| p.endpoint.host != self.want.host && p.serves_expected_protocol())
             .min_by_key(|p| {
                 (
-                    !matches!(p.role, Role::Published(Publisher::Srv(_))),
+                    !self.srv_publishes(p),
                     !works(p),
                     standard_rank(&p.endpoint),
                 )
             })
+    }
+
+    /// True when one of the domain's SRV records (for this protocol) names
+    /// `probe`'s host. Read from the DNS answers, not from the probe's
+    /// role: when MX and SRV name the same host, whichever answer came
+    /// first claimed the probe.
+    pub fn srv_publishes(&self, probe: &EndpointProbe) -> bool {
+        self.published_hosts
+            .iter()
+            .any(|p| matches!(p.publisher, Publisher::Srv(_)) && p.host == probe.endpoint.host)
     }
 
     /// The published record that names the configured host, if any.

@@ -8,7 +8,7 @@ use super::wording::{self, list};
 use super::{Build, Out, finding};
 use crate::account::AuthMech;
 use crate::catalogue::ids;
-use crate::evidence::{LoginOutcome, LoginSkip, Publisher, RelayOutcome, Reply, Session};
+use crate::evidence::{LoginOutcome, LoginSkip, RelayOutcome, Reply, Session};
 use crate::finding::{Confidence, SettingsPatch};
 
 pub(super) fn check(f: &Facts, out: &mut Out) {
@@ -228,9 +228,7 @@ fn sender_refused(
         .iter()
         .copied()
         .filter(|p| {
-            p.endpoint.host != f.want.host
-                && p.serves_expected_protocol()
-                && matches!(&p.role, crate::evidence::Role::Published(Publisher::Srv(_)))
+            p.endpoint.host != f.want.host && p.serves_expected_protocol() && f.srv_publishes(p)
         })
         .min_by_key(|p| !super::facts::works(p));
     if let Some(alt) = other_submission {

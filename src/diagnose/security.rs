@@ -81,10 +81,14 @@ pub(super) fn check(f: &Facts, out: &mut Out) {
             host,
         ));
     }
+    // A handshake that failed outright (plain text where TLS was due, an
+    // alert, a reset) says nothing about the server's identity: that is a
+    // connect problem, found by the connect rules.
     if matches!(
         s.login,
         Some(LoginOutcome::Skipped(LoginSkip::TlsNotVerified))
-    ) && !out.has(svc, ids::SECURITY_ALARM)
+    ) && !matches!(s.tls_outcome(), Some(TlsOutcome::Failed(_)))
+        && !out.has(svc, ids::SECURITY_ALARM)
     {
         out.add(alarm_fixes(
             finding(svc, ids::SECURITY_ALARM, Confidence::Certain, format!("{host} could not prove its identity"))
@@ -170,8 +174,11 @@ fn cert_rejected(f: &Facts, problem: &CertProblem, cert: Option<&CertSummary>, o
     if let Some(issuer) = issuer
         && let Some(product) = intercept::product(issuer)
     {
+        // The issuer names an inspecting product and this computer does not
+        // trust it: the certificate itself shows the interception, so this
+        // is as certain as the alarm, and listed first as its cause.
         out.add(
-            finding(svc, ids::FIREWALL, Confidence::Likely, "A security product on this network opens encrypted connections")
+            finding(svc, ids::FIREWALL, Confidence::Certain, "A security product on this network opens encrypted connections")
                 .ev(format!("the certificate on {} was issued by {issuer} ({product}), not by a public authority", f.want.target()))
                 .fix(format!("Ask whoever runs this network (or your antivirus settings) to stop inspecting connections to {host}."))
                 .fix("Until then, check your mail from another network."),

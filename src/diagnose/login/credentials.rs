@@ -7,7 +7,7 @@ use super::super::wording::quote;
 use super::super::{Build, Out, finding};
 use crate::account::{AuthMech, PasswordSource};
 use crate::catalogue::ids;
-use crate::evidence::{EndpointProbe, Publisher, Role, Session};
+use crate::evidence::{EndpointProbe, Session};
 use crate::finding::{Confidence, Finding};
 
 use super::mechanism::mech_name;
@@ -99,7 +99,7 @@ pub(super) fn best_published<'a>(f: &Facts<'a>, srv: bool) -> Option<&'a Endpoin
         .filter(|p| {
             p.endpoint.host != f.want.host
                 && p.serves_expected_protocol()
-                && matches!(p.role, Role::Published(Publisher::Srv(_))) == srv
+                && f.srv_publishes(p) == srv
         })
         .min_by_key(|p| !super::super::facts::works(p))
 }

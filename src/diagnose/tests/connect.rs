@@ -173,14 +173,15 @@ fn submission_dropped() -> Rb {
     healthy_smtp().ep(cfg(OUT, Protocol::Smtp, 587, Security::Starttls).timeout())
 }
 
-/// IMAP with TLS configured on 143, which greets in plain text.
+/// IMAP with TLS configured on 143, which greets in plain text. The
+/// dialogue skips the login as it does for every unverified TLS.
 fn tls_to_plain_port() -> Rb {
     imap_base(143, Security::Tls)
-        .ep(cfg(IN, IMAP, 143, Security::Tls).tls(TlsOutcome::Failed(
-            HandshakeFailure::PlaintextReply {
+        .ep(cfg(IN, IMAP, 143, Security::Tls)
+            .tls(TlsOutcome::Failed(HandshakeFailure::PlaintextReply {
                 preview: IMAP_HELLO.into(),
-            },
-        )))
+            }))
+            .skipped(LoginSkip::TlsNotVerified))
         .ep(nb(IN, IMAP, 993, Security::Tls).healthy())
         .ep(nb(IN, IMAP, 143, Security::Starttls).healthy())
 }
@@ -784,4 +785,11 @@ fn an_ip_address_that_refuses_everything_is_called_an_address() {
             .unwrap()
             .contains("ports 143 and 993 refused")
     );
+}
+
+#[test]
+fn a_failed_handshake_is_no_security_alarm() {
+    let d = tls_to_plain_port().diagnose();
+    assert_eq!(top(&d).cause, ids::TLS_MISMATCH, "{d:#?}");
+    assert!(get(&d, IN, ids::SECURITY_ALARM).is_none(), "{d:#?}");
 }

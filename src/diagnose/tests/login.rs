@@ -126,6 +126,27 @@ fn srv_elsewhere() -> Rb {
     .healthy())
 }
 
+/// MX and SRV name the same other host; the engine probed it once, as
+/// whichever answer came first (here the MX). The SRV record still counts.
+fn srv_and_mx_elsewhere_probe_claimed_by_mx() -> Rb {
+    imap_login(imap_r(
+        Status::ImapNo,
+        Some("AUTHENTICATIONFAILED"),
+        "Authentication failed.",
+    ))
+    .mx("example.org", "imap.provider.net")
+    .srv("_imaps._tcp.example.org", 993, "imap.provider.net")
+    .ep(publ(
+        IN,
+        Publisher::Mx,
+        IMAP,
+        "imap.provider.net",
+        993,
+        Security::Tls,
+    )
+    .healthy())
+}
+
 fn mech_config() -> Rb {
     imap_skip(
         LoginSkip::MechanismNotOffered {
@@ -393,6 +414,7 @@ fn in_use_rules_out_a_wrong_password() {
 #[rstest]
 #[case::srv(srv_elsewhere(), &[(ids::WRONG_SERVER, Likely), (ids::BAD_CREDENTIALS, Possible)])]
 #[case::mx(mx_elsewhere(), &[(ids::BAD_CREDENTIALS, Likely), (ids::WRONG_SERVER, Possible)])]
+#[case::srv_probe_claimed_by_mx(srv_and_mx_elsewhere_probe_claimed_by_mx(), &[(ids::WRONG_SERVER, Likely), (ids::BAD_CREDENTIALS, Possible)])]
 #[case::basic_off(smtp_login(smtp_r(535, (5, 7, 139), "Authentication unsuccessful, basic authentication is disabled.")), &[(ids::MECH_NOT_OFFERED, Likely), (ids::BAD_CREDENTIALS, Possible)])]
 fn ambiguous_logins_are_ranked(#[case] scene: Rb, #[case] expected: &[(CauseId, Confidence)]) {
     let d = scene.diagnose();
@@ -443,7 +465,9 @@ fn a_certificate_from_an_interception_product_is_also_a_firewall() {
     .diagnose();
     assert_eq!(conf(&d, IN, ids::SECURITY_ALARM), Some(Certain));
     let f = must(&d, IN, ids::FIREWALL);
-    assert_eq!(f.confidence, Likely);
+    assert_eq!(f.confidence, Certain);
+    // The interception is the cause; the alarm is what it sets off.
+    assert_eq!(top(&d).cause, ids::FIREWALL);
     has_line(&f.evidence, "fortinet");
     has_line(
         &must(&d, IN, ids::SECURITY_ALARM).fix,
