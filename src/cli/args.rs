@@ -74,7 +74,7 @@ pub struct Cli {
 pub enum Command {
     /// The wizard over an embedded lab of misbehaving mail servers on loopback.
     Demo,
-    /// Probe, diagnose and print; no questions asked.
+    /// Probe, diagnose and print (asks only for a missing password, on a terminal).
     #[command(after_help = CHECK_AFTER)]
     Check(CheckArgs),
     /// Print a mailfix config made from other mail clients' settings.
