@@ -208,15 +208,17 @@ fn a_report_of_a_real_run_has_its_sections_and_no_password() {
         assert!(!text.contains(&form), "the report holds {form:?}:\n{text}");
         assert!(!printed.contains(&form), "printed {form:?}:\n{printed}");
     }
-    // When the dialogue ran, the server really received the password, so
-    // the absence above is redaction at work, not a login never tried.
-    if text.contains("```text") {
-        assert!(
-            *seen.lock().unwrap(),
-            "a transcript without a login:\n{text}"
-        );
-        assert!(text.contains("********"), "{text}");
-    }
+    // The server really received the password, so the absence above is
+    // redaction at work, not a login never tried.
+    assert!(
+        *seen.lock().unwrap(),
+        "no login reached the server:\n{text}"
+    );
+    assert!(text.contains("```text\n"), "{text}");
+    assert!(
+        text.contains("C: a2 AUTHENTICATE PLAIN ********") || text.contains(" LOGIN "),
+        "{text}"
+    );
 }
 
 #[test]
