@@ -261,12 +261,7 @@ async fn the_other_security_mode_is_tried_only_in_doubt() {
             .refusing("127.0.0.2:25");
         let mut account = imap_account("mail.example.org", 993, Security::Tls);
         account.incoming = None;
-        account.outgoing = Some(server(
-            Protocol::Smtp,
-            "mail.example.org",
-            587,
-            configured,
-        ));
+        account.outgoing = Some(server(Protocol::Smtp, "mail.example.org", 587, configured));
         let plan = plan(&account, Scope::Everything, limits(800));
         let (report, _) = run_plan(plan, world.options(), 1).await;
         let other = report

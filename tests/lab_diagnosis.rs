@@ -46,7 +46,12 @@ fn summary(d: &Diagnosis) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_sample_shows_its_cause_first_and_mailfix_keeps_the_rules() {
     let lab = Lab::start().await.expect("the lab starts");
-    let results = join_all(lab.samples().iter().map(|s| async move { (s, check(s).await) })).await;
+    let results = join_all(
+        lab.samples()
+            .iter()
+            .map(|s| async move { (s, check(s).await) }),
+    )
+    .await;
 
     let mut wrong = Vec::new();
     for (sample, d) in &results {
@@ -72,7 +77,11 @@ async fn every_sample_shows_its_cause_first_and_mailfix_keeps_the_rules() {
             );
         }
     }
-    assert!(wrong.is_empty(), "samples not diagnosed as built:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "samples not diagnosed as built:\n{}",
+        wrong.join("\n")
+    );
 
     // No DATA, no bytes between a STARTTLS go-ahead and the handshake, no
     // script expectation broken.
