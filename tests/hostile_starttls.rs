@@ -189,6 +189,45 @@ fn smtp_capabilities_differ_after_tls() -> Case {
         .no_finding()
 }
 
+/// The go-ahead and more in one write; then the script only listens.
+fn pipelined(protocol: &str, go_ahead_and_more: &str) -> Case {
+    let base = match protocol {
+        "imap" => imap_to_starttls("* OK ready"),
+        _ => Script::new()
+            .line("220 mail.hostile.test ESMTP")
+            .expect("EHLO ")
+            .line("250-mail.hostile.test")
+            .line("250-STARTTLS")
+            .line("250 AUTH PLAIN LOGIN")
+            .expect("STARTTLS"),
+    };
+    let script = base.text(go_ahead_and_more).step(Step::Hold);
+    match protocol {
+        "imap" => {
+            Case::imap(Security::Starttls, script).sent_plain(&["a1 CAPABILITY", "a2 STARTTLS"])
+        }
+        _ => Case::smtp(Security::Starttls, script).sent_plain(&["EHLO localhost", "STARTTLS"]),
+    }
+    .ends("stopped in STARTTLS")
+    .verified(false)
+    .finding(ids::SECURITY_ALARM)
+}
+
+fn pipelined_full_line() -> Case {
+    pipelined(
+        "imap",
+        "{tag} OK Begin TLS now\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n",
+    )
+}
+
+fn pipelined_partial_line() -> Case {
+    pipelined("imap", "{tag} OK Begin TLS now\r\n* CAPA")
+}
+
+fn pipelined_smtp_partial_line() -> Case {
+    pipelined("smtp", "220 2.0.0 Ready to start TLS\r\n250-AUTH PL")
+}
+
 #[rstest]
 #[case::starttls_not_offered(starttls_not_offered())]
 #[case::starttls_refused(starttls_refused())]
@@ -197,6 +236,9 @@ fn smtp_capabilities_differ_after_tls() -> Case {
 #[case::untagged_before_starttls(untagged_before_starttls())]
 #[case::capabilities_differ_after_tls(capabilities_differ_after_tls())]
 #[case::smtp_capabilities_differ_after_tls(smtp_capabilities_differ_after_tls())]
+#[case::pipelined_full_line(pipelined_full_line())]
+#[case::pipelined_partial_line(pipelined_partial_line())]
+#[case::pipelined_smtp_partial_line(pipelined_smtp_partial_line())]
 #[tokio::test]
 async fn starttls(#[case] case: Case) {
     play(case).await;

@@ -18,6 +18,13 @@ pub(super) fn check(f: &Facts, out: &mut Out) {
     if s.is_encrypted() || out.has(f.service, ids::TLS_MISMATCH) {
         return;
     }
+    // With TLS configured (implicit or STARTTLS), an unencrypted session is
+    // one whose TLS or STARTTLS failed or was tampered with: that outcome
+    // is the evidence (`greeting::starttls`, `security`), and "turn on
+    // encryption" would propose the settings already in place.
+    if f.want.security != Security::None {
+        return;
+    }
     let caps = s.effective_capabilities();
     let starttls_offered = caps.is_some_and(|c| c.starttls);
     let alternative = secure_alternative(f);

@@ -96,8 +96,12 @@ fn injected() -> Rb {
         .incoming(IMAP, 143, Security::Starttls)
         .ep(cfg(IN, IMAP, 143, Security::Starttls)
             .greet(IMAP_HELLO)
-            .caps(&[], true)
+            .caps_with(|c| {
+                c.starttls = true;
+                c.login_disabled = true;
+            })
             .starttls(StarttlsOutcome::InjectedData { bytes: 31 })
+            .skipped(LoginSkip::WouldBePlaintext)
             .end(SessionEnd::Stopped {
                 phase: Phase::Starttls,
                 reason: "data injected".into(),
