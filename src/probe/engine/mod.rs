@@ -177,19 +177,21 @@ async fn drive(ctx: Arc<Ctx>) {
         });
     }
     // Probes that run only if the configured endpoint's security is in
-    // doubt wait for its verdict on this channel.
-    type Verdict = (watch::Sender<Option<bool>>, watch::Receiver<Option<bool>>);
-    let mut doubts: HashMap<Service, Verdict> = plan
-        .endpoints
-        .iter()
-        .filter(|s| s.role == Role::Configured)
-        .map(|s| (s.service, watch::channel(None)))
-        .collect();
+    // doubt wait for its verdict on this channel. The receivers stay here
+    // until every probe is spawned: the configured probe (which takes the
+    // sender) sorts before its neighbours in the plan.
+    let mut doubt_senders: HashMap<Service, watch::Sender<Option<bool>>> = HashMap::new();
+    let mut doubt_receivers: HashMap<Service, watch::Receiver<Option<bool>>> = HashMap::new();
+    for spec in plan.endpoints.iter().filter(|s| s.role == Role::Configured) {
+        let (tx, rx) = watch::channel(None);
+        doubt_senders.insert(spec.service, tx);
+        doubt_receivers.insert(spec.service, rx);
+    }
     let mut probed: HashSet<(Service, Endpoint)> = HashSet::new();
     for spec in &plan.endpoints {
         probed.insert((spec.service, spec.endpoint.clone()));
         if spec.trigger == Trigger::SecurityInDoubt {
-            let verdict = doubts.get(&spec.service).map(|(_, rx)| rx.clone());
+            let verdict = doubt_receivers.get(&spec.service).cloned();
             let (ctx, spec) = (ctx.clone(), spec.clone());
             tasks.spawn(quietly(async move {
                 if endpoint::wait_for_doubt(verdict).await {
@@ -201,7 +203,7 @@ async fn drive(ctx: Arc<Ctx>) {
         let (gate, doubt) = match spec.role {
             Role::Configured => (
                 gates.remove(&spec.service),
-                doubts.remove(&spec.service).map(|(tx, _)| tx),
+                doubt_senders.remove(&spec.service),
             ),
             _ => (None, None),
         };
@@ -212,7 +214,8 @@ async fn drive(ctx: Arc<Ctx>) {
             doubt,
         )));
     }
-    drop(doubts);
+    drop(doubt_senders);
+    drop(doubt_receivers);
     if let Some(store) = &plan.store {
         tasks.spawn(quietly(extras::store(ctx.clone(), store.clone())));
     }
