@@ -121,6 +121,35 @@ fn close_without_close_notify_at_the_end() -> Case {
         .no_finding()
 }
 
+/// Port 993 set to TLS, but the server greets in plain text there (it
+/// does STARTTLS on that port). The look at STARTTLS on the same port
+/// finds the working setting.
+fn plaintext_greeting_on_implicit_tls_port() -> Case {
+    let script = Script::new()
+        .line("* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready")
+        // The TLS attempt ends here; the look at STARTTLS goes on.
+        .step(Step::EndIfTls)
+        .expect("a1 CAPABILITY")
+        .line("* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED")
+        .line("{tag} OK done")
+        .expect("a2 STARTTLS")
+        .line("{tag} OK Begin TLS now")
+        .start_tls()
+        .expect("a3 CAPABILITY")
+        .line("* CAPABILITY IMAP4rev1 AUTH=PLAIN")
+        .line("{tag} OK done")
+        .expect("a4 LOGOUT")
+        .line("* BYE")
+        .line("{tag} OK");
+    Case::imap(Security::Tls, script)
+        .cert(Cert::Starttls(CertKind::Good))
+        .sent_plain(&[])
+        .then_client_hello()
+        .verified(false)
+        .finding(ids::TLS_MISMATCH)
+        .json_shows("\"security\":\"starttls\"")
+}
+
 #[rstest]
 #[case::expired(expired())]
 #[case::self_signed(self_signed())]
@@ -129,6 +158,7 @@ fn close_without_close_notify_at_the_end() -> Case {
 #[case::tls10_only(tls10_only())]
 #[case::close_without_close_notify_mid_reply(close_without_close_notify_mid_reply())]
 #[case::close_without_close_notify_at_the_end(close_without_close_notify_at_the_end())]
+#[case::plaintext_greeting_on_implicit_tls_port(plaintext_greeting_on_implicit_tls_port())]
 #[tokio::test]
 async fn tls(#[case] case: Case) {
     play(case).await;

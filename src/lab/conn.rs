@@ -147,6 +147,14 @@ impl Conn {
         Ok(String::from_utf8_lossy(&line).into_owned())
     }
 
+    /// The next `n` bytes the client sends, left unread.
+    pub async fn peek(&mut self, n: usize) -> Result<&[u8], End> {
+        while self.buf.len() < n {
+            self.fill().await?;
+        }
+        Ok(&self.buf[..n])
+    }
+
     /// Exactly `n` bytes (an IMAP literal).
     pub async fn read_exact(&mut self, n: usize) -> Result<Vec<u8>, End> {
         while self.buf.len() < n {

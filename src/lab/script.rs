@@ -27,6 +27,10 @@ pub enum Step {
     Expect(String),
     /// Read one TLS record (a ClientHello) without answering it.
     ReadTlsRecord,
+    /// If the client's next bytes start a TLS record (it speaks TLS where
+    /// the script speaks plain text), read that record and close; else go
+    /// on. Lets one listener serve a TLS client and a plain-text one.
+    EndIfTls,
     Sleep(Duration),
     /// Write these bytes one at a time, pausing between them.
     Drip {
@@ -143,6 +147,16 @@ pub(crate) async fn run(script: &Script, mut conn: Conn, acceptor: Option<&TlsAc
                 Err(e) => Err(e),
             },
             Step::ReadTlsRecord => conn.read_tls_record().await.map(drop),
+            Step::EndIfTls => match conn.peek(2).await {
+                Ok(&[0x16, 0x03]) => {
+                    let _ = conn.read_tls_record().await;
+                    conn.log()
+                        .end(&format!("TLS where plain text was due, at step {i}"));
+                    return conn.close().await;
+                }
+                Ok(_) => Ok(()),
+                Err(e) => Err(e),
+            },
             Step::Sleep(d) => {
                 tokio::time::sleep(*d).await;
                 Ok(())
