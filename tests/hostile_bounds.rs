@@ -6,6 +6,8 @@
 
 mod hostile_support;
 
+use std::time::Duration;
+
 use hostile_support::*;
 use mailfix::account::Security;
 use rstest::rstest;
@@ -67,11 +69,27 @@ fn huge_literal_then_silence() -> Case {
         .note("a literal of 4294967295 bytes")
 }
 
+/// A byte every 900 ms: each byte comes well within the wait, the reply
+/// as a whole does not.
+fn one_byte_every_900_ms() -> Case {
+    let script = Script::new().step(Step::Drip {
+        bytes: b"+OK slow but steady POP3 server ready\r\n".to_vec(),
+        every: Duration::from_millis(900),
+    });
+    Case::pop3(Security::Tls, script)
+        .sent_plain(&[])
+        .sent_tls(&[])
+        .ends("timed out in greeting")
+        .finding(ids::POOR_LINE)
+        .shows("began its greeting (`+")
+}
+
 #[rstest]
 #[case::greeting_never_sent(greeting_never_sent())]
 #[case::a_mebibyte_without_line_end(a_mebibyte_without_line_end())]
 #[case::endless_continuation(endless_continuation())]
 #[case::huge_literal_then_silence(huge_literal_then_silence())]
+#[case::one_byte_every_900_ms(one_byte_every_900_ms())]
 #[tokio::test]
 async fn bounds(#[case] case: Case) {
     let o = play(case).await;

@@ -1,5 +1,6 @@
 //! What the first bytes a server sends say about it.
 
+use crate::account::Protocol;
 use crate::evidence::GreetingKind;
 
 /// Fingerprint the first line (or first bytes) a server sent. An empty
@@ -30,6 +31,26 @@ pub fn fingerprint(first: &[u8]) -> GreetingKind {
         GreetingKind::ImapBye
     } else {
         smtp_kind(first)
+    }
+}
+
+/// Fingerprint a greeting cut short (the wait ended, the server closed)
+/// after `partial` bytes. A start of the expected protocol's own welcome
+/// (`+O`, `* O`, `22`) counts as that welcome: a slow server is no proof
+/// of another protocol.
+pub fn fingerprint_partial(partial: &[u8], expected: Protocol) -> GreetingKind {
+    let kind = fingerprint(partial);
+    if kind != GreetingKind::Unrecognised {
+        return kind;
+    }
+    let (welcome, welcome_kind): (&[u8], _) = match expected {
+        Protocol::Pop3 => (b"+OK", GreetingKind::Pop3),
+        Protocol::Imap => (b"* OK", GreetingKind::Imap),
+        Protocol::Smtp => (b"220", GreetingKind::Smtp),
+    };
+    match welcome.get(..partial.len()) {
+        Some(start) if start.eq_ignore_ascii_case(partial) => welcome_kind,
+        _ => kind,
     }
 }
 
@@ -103,5 +124,27 @@ mod tests {
     #[case(b"", Closed)]
     fn fingerprints(#[case] line: &[u8], #[case] kind: GreetingKind) {
         assert_eq!(fingerprint(line), kind);
+    }
+
+    #[rstest]
+    #[case(b"+O", Protocol::Pop3, Pop3)]
+    #[case(b"+", Protocol::Pop3, Pop3)]
+    #[case(b"+o", Protocol::Pop3, Pop3)]
+    #[case(b"+OK sl", Protocol::Pop3, Pop3)]
+    #[case(b"* O", Protocol::Imap, Imap)]
+    #[case(b"* ", Protocol::Imap, Imap)]
+    #[case(b"22", Protocol::Smtp, Smtp)]
+    #[case(b"+O", Protocol::Imap, Unrecognised)]
+    #[case(b"* O", Protocol::Smtp, Unrecognised)]
+    #[case(b"SSH-2", Protocol::Smtp, Unrecognised)]
+    #[case(b"* OKAY", Protocol::Imap, Unrecognised)]
+    #[case(b"", Protocol::Imap, Closed)]
+    #[case(b"\x16\x03", Protocol::Imap, TlsRecord)]
+    fn cut_greetings(
+        #[case] partial: &[u8],
+        #[case] expected: Protocol,
+        #[case] kind: GreetingKind,
+    ) {
+        assert_eq!(fingerprint_partial(partial, expected), kind);
     }
 }

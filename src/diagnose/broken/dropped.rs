@@ -132,10 +132,19 @@ pub(super) fn check(f: &Facts, out: &mut Out) {
 
 /// The server stopped answering mid-way: a lossy line or a stuck server.
 fn stalled(f: &Facts, phase: Phase, out: &mut Out) {
-    let line = format!(
-        "after the greeting, {} stopped answering during {phase}",
-        f.want.target()
-    );
+    let target = f.want.target();
+    let begun = f
+        .session()
+        .and_then(|s| s.greeting.as_ref())
+        .map(|g| wording::quote(&g.line));
+    let line = match (phase, begun) {
+        (Phase::Greeting, Some(start)) => {
+            format!(
+                "{target} began its greeting ({start}) and stopped answering before it was complete"
+            )
+        }
+        _ => format!("after the greeting, {target} stopped answering during {phase}"),
+    };
     if !out.has(f.service, ids::POOR_LINE) {
         out.add(
             finding(

@@ -10,7 +10,7 @@ use crate::evidence::{
 use crate::probe::line::LineError;
 use crate::probe::{imap, pop3, smtp};
 use crate::proto::escape::{escape, escape_bounded};
-use crate::proto::greeting::{fingerprint, is_tls_record};
+use crate::proto::greeting::{fingerprint, fingerprint_partial, is_tls_record};
 use crate::proto::{imap as imap_parse, pop3 as pop3_parse, smtp as smtp_parse};
 
 impl Run<'_, '_> {
@@ -99,7 +99,7 @@ impl Run<'_, '_> {
                 let partial = self.wire.pending();
                 let kind = match partial.len() {
                     0 => GreetingKind::Silence,
-                    _ => fingerprint(partial),
+                    _ => fingerprint_partial(partial, protocol),
                 };
                 let line = escape_bounded(partial, 200);
                 self.session.greeting = Some(Greeting {
