@@ -228,6 +228,24 @@ fn pipelined_smtp_partial_line() -> Case {
     pipelined("smtp", "220 2.0.0 Ready to start TLS\r\n250-AUTH PL")
 }
 
+/// An [ALERT] in the plain-text greeting: anyone on the path could have
+/// written it, so it is shown as unverified.
+fn alert_in_plaintext_greeting() -> Case {
+    let script =
+        imap_to_starttls("* OK [ALERT] Your mailbox is full: log in at http://evil.example/ now")
+            .line("{tag} OK Begin TLS now")
+            .start_tls();
+    let script = imap_after_tls(script, "IMAP4rev1 AUTH=PLAIN-NOT-REALLY");
+    Case::imap(Security::Starttls, script)
+        .sent_plain(&["a1 CAPABILITY", "a2 STARTTLS"])
+        .sent_tls(&IMAP_TLS_LINES)
+        .ends("completed")
+        .no_finding()
+        .note("Your mailbox is full")
+        .note("not verified, received before encryption")
+        .shows("Your mailbox is full")
+}
+
 #[rstest]
 #[case::starttls_not_offered(starttls_not_offered())]
 #[case::starttls_refused(starttls_refused())]
@@ -239,6 +257,7 @@ fn pipelined_smtp_partial_line() -> Case {
 #[case::pipelined_full_line(pipelined_full_line())]
 #[case::pipelined_partial_line(pipelined_partial_line())]
 #[case::pipelined_smtp_partial_line(pipelined_smtp_partial_line())]
+#[case::alert_in_plaintext_greeting(alert_in_plaintext_greeting())]
 #[tokio::test]
 async fn starttls(#[case] case: Case) {
     play(case).await;

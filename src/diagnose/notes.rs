@@ -8,7 +8,7 @@ use super::wording::{self, quote};
 use crate::account::{PasswordSource, Security};
 use crate::catalogue::ids;
 use crate::evidence::{
-    LoginOutcome, LoginSkip, MailboxOutcome, PinCheck, Report, SessionEnd, TlsOutcome,
+    LoginOutcome, LoginSkip, MailboxOutcome, PinCheck, Report, Session, SessionEnd, TlsOutcome,
 };
 
 /// Notes about one configured service, after all its rules ran.
@@ -58,6 +58,7 @@ pub(super) fn service(f: &Facts, out: &mut Out) {
             ),
             _ => {}
         }
+        alert(f, s, out);
         if let Some(TlsOutcome::Verified {
             pin: PinCheck::Unavailable(why),
             ..
@@ -74,6 +75,34 @@ pub(super) fn service(f: &Facts, out: &mut Out) {
     if !out.explained(f.service) {
         unexplained(f, out);
     }
+}
+
+/// An IMAP `[ALERT]` in the greeting is meant for the user's eyes
+/// (RFC 9051 §7.1). Said before encryption, anyone on the path could
+/// have written it: it is shown, marked as not verified.
+fn alert(f: &Facts, s: &Session, out: &mut Out) {
+    let Some(g) = &s.greeting else {
+        return;
+    };
+    let Some(reply) = g.reply.as_ref().filter(|r| r.has_code("ALERT")) else {
+        return;
+    };
+    let target = f.want.target();
+    let (text, said) = if g.verified {
+        (
+            "The server greets with an alert for you to read.".to_owned(),
+            format!("{target} said: {}", quote(&reply.text)),
+        )
+    } else {
+        (
+            "The server's greeting holds an alert, received before encryption: anyone on the network could have written it, so act on it only if your provider confirms it.".to_owned(),
+            format!(
+                "{target} said (not verified, received before encryption): {}",
+                quote(&reply.text)
+            ),
+        )
+    };
+    out.note(Some(f.service), text, vec![said], false);
 }
 
 fn source(p: &PasswordSource) -> String {

@@ -185,3 +185,35 @@ fn findings_come_most_likely_first_and_are_never_also_ruled_out() {
         );
     }
 }
+
+#[rstest]
+#[case::before_tls(false, "(not verified, received before encryption)")]
+#[case::inside_tls(true, "said: `Mailbox")]
+fn an_alert_in_the_greeting_is_shown(#[case] verified: bool, #[case] marker: &str) {
+    use crate::evidence::{Reply, Role, Status};
+    let d = healthy_imap()
+        .edit(|r| {
+            let g = r
+                .endpoints
+                .iter_mut()
+                .find(|p| p.role == Role::Configured)
+                .and_then(|p| p.session.as_mut())
+                .and_then(|s| s.greeting.as_mut())
+                .unwrap();
+            g.verified = verified;
+            g.reply = Some(Reply::new(Status::ImapOk, "Mailbox moves tonight").with_code("ALERT"));
+        })
+        .diagnose();
+    assert!(d.findings.is_empty(), "{:#?}", d.findings);
+    let note = d
+        .notes
+        .iter()
+        .find(|n| n.text.contains("alert"))
+        .expect("a note about the alert");
+    assert!(!note.problem);
+    let said = &note.evidence[0];
+    assert!(
+        said.contains("Mailbox moves tonight") && said.contains(marker),
+        "{said}"
+    );
+}
