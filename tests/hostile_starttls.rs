@@ -246,6 +246,38 @@ fn alert_in_plaintext_greeting() -> Case {
         .shows("Your mailbox is full")
 }
 
+/// A login referral (RFC 2221) to another host: reported, never followed.
+fn referral_on_login() -> Case {
+    let script = Script::new()
+        .line("* OK [CAPABILITY IMAP4rev1 LOGIN-REFERRALS] ready")
+        .expect("a1 CAPABILITY")
+        .line("* CAPABILITY IMAP4rev1 LOGIN-REFERRALS")
+        .line("{tag} OK done")
+        .expect("a2 LOGIN")
+        .line("{tag} NO [REFERRAL imap://alice@imap2.hostile.test/] Log in on the other server")
+        .expect("a3 LOGOUT")
+        .line("* BYE")
+        .line("{tag} OK");
+    Case::imap(Security::Tls, script)
+        .sent_tls(&[
+            "a1 CAPABILITY",
+            "a2 LOGIN \"{user}\" \"{pass}\"",
+            "a3 LOGOUT",
+        ])
+        .ends("completed")
+        .finding(ids::WRONG_SERVER)
+}
+
+/// A referral in the greeting (`* BYE [REFERRAL …]`).
+fn referral_in_greeting() -> Case {
+    let script = Script::new()
+        .line("* BYE [REFERRAL imap://alice@imap2.hostile.test/] Server moved, go there");
+    Case::imap(Security::Tls, script)
+        .sent_tls(&[])
+        .ends("closed in greeting")
+        .finding(ids::WRONG_SERVER)
+}
+
 #[rstest]
 #[case::starttls_not_offered(starttls_not_offered())]
 #[case::starttls_refused(starttls_refused())]
@@ -258,6 +290,8 @@ fn alert_in_plaintext_greeting() -> Case {
 #[case::pipelined_partial_line(pipelined_partial_line())]
 #[case::pipelined_smtp_partial_line(pipelined_smtp_partial_line())]
 #[case::alert_in_plaintext_greeting(alert_in_plaintext_greeting())]
+#[case::referral_on_login(referral_on_login())]
+#[case::referral_in_greeting(referral_in_greeting())]
 #[tokio::test]
 async fn starttls(#[case] case: Case) {
     play(case).await;

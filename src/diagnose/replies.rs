@@ -31,6 +31,8 @@ pub enum AuthVerdict {
     TlsRequired,
     /// A temporary failure on the server's side.
     Temporary,
+    /// The server points at another server (IMAP `[REFERRAL]`, RFC 2221).
+    Referral,
     /// Nothing we can tell apart (`BAD`, an unexpected code).
     Unclear,
 }
@@ -94,6 +96,9 @@ pub fn tls_required(reply: &Reply) -> bool {
 
 /// Classify the answer to a login attempt.
 pub fn auth(reply: &Reply) -> AuthVerdict {
+    if reply.has_code("REFERRAL") {
+        return AuthVerdict::Referral;
+    }
     if let Some(locked) = lock(reply) {
         return locked;
     }

@@ -143,6 +143,7 @@ fn rejected(f: &Facts, s: &Session, mech: AuthMech, reply: &Reply, out: &mut Out
             true,
         ),
         AuthVerdict::BadCredentials { explicit } => bad_credentials(f, s, mech, answered, explicit, out),
+        AuthVerdict::Referral => referred(f, answered, out),
         AuthVerdict::Unclear => out.note(
             Some(svc),
             "The server did not accept mailfix's login command, without saying the password was wrong. No known cause fits.",
@@ -150,4 +151,22 @@ fn rejected(f: &Facts, s: &Session, mech: AuthMech, reply: &Reply, out: &mut Out
             true,
         ),
     }
+}
+
+/// The server sends the user to another server (an IMAP referral, at
+/// login or in its greeting). mailfix never follows it: a password goes
+/// only to the servers the account names.
+pub(super) fn referred(f: &Facts, said: String, out: &mut Out) {
+    out.add(
+        finding(
+            f.service,
+            ids::WRONG_SERVER,
+            Confidence::Likely,
+            "The server says your mailbox is on another server",
+        )
+        .ev(said)
+        .ev("mailfix does not follow such referrals: it sends your password only to the servers you set")
+        .fix("Ask your provider which server holds your mailbox now, and set that server here.")
+        .fix("Check the server's words above: they may name the other server; trust that name only if your provider confirms it."),
+    );
 }

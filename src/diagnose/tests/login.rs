@@ -91,6 +91,27 @@ fn pinned(changed_issuer: bool) -> Rb {
     healthy_imap().ep(e)
 }
 
+/// `* BYE [REFERRAL …]` as the greeting: go elsewhere.
+fn referral_greeting() -> Rb {
+    healthy_imap()
+        .ep(cfg(IN, IMAP, 993, Security::Tls)
+            .greet("* BYE [REFERRAL imap://u@imap2.example.org/] Server moved")
+            .end(SessionEnd::Closed {
+                phase: Phase::Greeting,
+                reply: None,
+            }))
+        .edit(|r| {
+            let g = r
+                .endpoints
+                .iter_mut()
+                .find(|p| p.role == crate::evidence::Role::Configured)
+                .and_then(|p| p.session.as_mut())
+                .and_then(|s| s.greeting.as_mut())
+                .unwrap();
+            g.reply = Some(imap_r(Status::ImapBye, Some("REFERRAL"), "Server moved"));
+        })
+}
+
 fn injected() -> Rb {
     healthy_imap()
         .incoming(IMAP, 143, Security::Starttls)
@@ -324,6 +345,22 @@ fn bye_after_login() -> Rb {
     ids::SECURITY_ALARM,
     Possible,
     "not the one seen at the last good check",
+    None
+)]
+#[case::referral(
+    imap_login(imap_r(Status::ImapNo, Some("REFERRAL"), "Log in on the other server")),
+    IN,
+    ids::WRONG_SERVER,
+    Likely,
+    "the server answered `NO [REFERRAL] Log in on the other server`",
+    None
+)]
+#[case::referral_greeting(
+    referral_greeting(),
+    IN,
+    ids::WRONG_SERVER,
+    Likely,
+    "greeted with `* BYE [REFERRAL imap://u@imap2.example.org/] Server moved`",
     None
 )]
 #[case::injected(
