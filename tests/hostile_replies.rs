@@ -38,6 +38,19 @@ fn escapes_nul_and_bad_utf8() -> Case {
         .json_shows("\\\\x1b[31mWrong\\\\x1b[0m pass\\\\0word \\\\xc3( \\\\u{202e}!")
 }
 
+/// A greeting that is no mail greeting at all, full of terminal escapes:
+/// quoted in the finding, escaped.
+fn escapes_in_a_foreign_greeting() -> Case {
+    let script = Script::new()
+        .send(b"\x1b[2J\x1b[31mHTTP/1.1 400 Bad\x00Request \xff\x9b\r\n".to_vec())
+        .step(Step::Hold);
+    Case::smtp(Security::Tls, script)
+        .sent_tls(&[])
+        .ends("stopped in greeting")
+        .finding(ids::WRONG_PROTOCOL)
+        .shows("`\\x1b[2J\\x1b[31mHTTP/1.1 400 Bad\\0Request \\xff\\x9b`")
+}
+
 /// Every line ends in a bare LF.
 fn bare_lf() -> Case {
     let script = Script::new()
@@ -185,6 +198,7 @@ fn plaintext_allowed() -> Case {
 
 #[rstest]
 #[case::escapes_nul_and_bad_utf8(escapes_nul_and_bad_utf8())]
+#[case::escapes_in_a_foreign_greeting(escapes_in_a_foreign_greeting())]
 #[case::bare_lf(bare_lf())]
 #[case::greeting_2x0(greeting_2x0())]
 #[case::reply_999(reply_999())]
