@@ -89,6 +89,7 @@ fn tls10_only() -> Case {
         .then_client_hello()
         .verified(false)
         .no_finding()
+        .note("provider has to update the server")
         .note("older than 1.2")
 }
 

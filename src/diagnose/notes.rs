@@ -8,7 +8,8 @@ use super::wording::{self, quote};
 use crate::account::{PasswordSource, Security};
 use crate::catalogue::ids;
 use crate::evidence::{
-    LoginOutcome, LoginSkip, MailboxOutcome, PinCheck, Report, Session, SessionEnd, TlsOutcome,
+    HandshakeFailure, LoginOutcome, LoginSkip, MailboxOutcome, PinCheck, Report, Session,
+    SessionEnd, TlsOutcome,
 };
 
 /// Notes about one configured service, after all its rules ran.
@@ -59,6 +60,17 @@ pub(super) fn service(f: &Facts, out: &mut Out) {
             _ => {}
         }
         alert(f, s, out);
+        if let Some(TlsOutcome::Failed(HandshakeFailure::Incompatible(why))) = s.tls_outcome() {
+            out.note(
+                svc,
+                format!(
+                    "The server {} only offers old TLS versions or settings that are no longer safe; mailfix, like current mail programs, does not use them. No setting on your side fixes this: the provider has to update the server.",
+                    f.want.host
+                ),
+                vec![format!("{}: {why}", f.want.target())],
+                true,
+            );
+        }
         if let Some(TlsOutcome::Verified {
             pin: PinCheck::Unavailable(why),
             ..

@@ -147,7 +147,7 @@ fn an_unexplained_failure_says_what_was_seen() {
     let d = healthy_imap()
         .ep(
             cfg(Service::Incoming, Protocol::Imap, 993, Security::Tls).tls(TlsOutcome::Failed(
-                HandshakeFailure::Incompatible("the server offers only TLS 1.0".into()),
+                HandshakeFailure::Other("received corrupt message of type Handshake".into()),
             )),
         )
         .without(Service::Incoming, 143, Security::Starttls)
@@ -155,10 +155,7 @@ fn an_unexplained_failure_says_what_was_seen() {
     assert!(d.findings.is_empty(), "{:#?}", d.findings);
     let note = d.notes.iter().find(|n| n.problem).expect("problem note");
     assert!(note.text.contains("no known cause fits"));
-    has_line(
-        &note.evidence,
-        "incompatible TLS: the server offers only TLS 1.0",
-    );
+    has_line(&note.evidence, "received corrupt message of type Handshake");
 }
 
 #[test]
@@ -216,4 +213,24 @@ fn an_alert_in_the_greeting_is_shown(#[case] verified: bool, #[case] marker: &st
         said.contains("Mailbox moves tonight") && said.contains(marker),
         "{said}"
     );
+}
+
+#[test]
+fn a_server_stuck_at_old_tls_is_its_own_problem() {
+    let d = healthy_imap()
+        .ep(cfg(Service::Incoming, Protocol::Imap, 993, Security::Tls)
+            .tls(TlsOutcome::Failed(HandshakeFailure::Incompatible(
+                "the server speaks only TLS versions older than 1.2".into(),
+            )))
+            .end(crate::evidence::SessionEnd::Stopped {
+                phase: crate::evidence::Phase::TlsHandshake,
+                reason: "incompatible".into(),
+            }))
+        .without(Service::Incoming, 143, Security::Starttls)
+        .diagnose();
+    assert!(d.findings.is_empty(), "{:#?}", d.findings);
+    let problems: Vec<_> = d.notes.iter().filter(|n| n.problem).collect();
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(problems[0].text.contains("provider has to update the server"));
+    has_line(&problems[0].evidence, "older than 1.2");
 }
