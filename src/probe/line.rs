@@ -147,6 +147,15 @@ impl Wire<'_> {
         &self.buf[self.pos..]
     }
 
+    /// A copy of at most `max` pending bytes, with every secret sent so
+    /// far masked: for showing a partial line.
+    pub fn pending_shown(&self, max: usize) -> Vec<u8> {
+        let pending = self.pending();
+        let mut bytes = pending[..pending.len().min(max)].to_vec();
+        self.transcript.scrub(&mut bytes);
+        bytes
+    }
+
     /// The first line of a reply, without its line end; transcribed.
     pub async fn read_line(&mut self, until: Instant) -> Result<Vec<u8>, LineError> {
         self.line(until, false).await
@@ -169,8 +178,9 @@ impl Wire<'_> {
     /// end (TLS bytes where text was due).
     pub fn take_buffered(&mut self, max: usize) -> Vec<u8> {
         let n = self.buffered().min(max);
-        let bytes = self.buf[self.pos..self.pos + n].to_vec();
+        let mut bytes = self.buf[self.pos..self.pos + n].to_vec();
         self.pos += n;
+        self.transcript.scrub(&mut bytes);
         self.transcript.received(&bytes, self.tls);
         bytes
     }
@@ -220,7 +230,7 @@ impl Wire<'_> {
             }
             scanned = pending.len();
             if pending.len() >= self.limits.max_line {
-                let shown = escape_bounded(&pending[..pending.len().min(200)], 200);
+                let shown = escape_bounded(&self.pending_shown(200), 200);
                 let tls = self.tls;
                 self.transcript.note(
                     format!(
@@ -334,6 +344,33 @@ mod tests {
                 "{}",
                 w.buf.capacity()
             );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_sent_secret_echoed_in_an_overlong_or_partial_line_stays_masked() {
+        use crate::probe::transcript::Outgoing;
+        let mut echo = b"500 unknown command PASS hunter2-secret ".to_vec();
+        echo.resize(300 * 1024, b'x');
+        with_wire(echo, async |w| {
+            let until = w.until();
+            w.transcript
+                .sent(&Outgoing::with_secret("PASS ", b"hunter2-secret"), false);
+            assert!(w.pending_shown(100).is_empty());
+            let err = w.read_line(until).await.unwrap_err();
+            assert!(matches!(err, LineError::LineTooLong { .. }));
+            assert!(!String::from_utf8_lossy(&w.pending_shown(200)).contains("hunter2"));
+            let taken = w.take_buffered(100);
+            assert!(!String::from_utf8_lossy(&taken).contains("hunter2"));
+            let shown: Vec<&str> = w
+                .transcript
+                .lines()
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect();
+            assert!(shown.iter().any(|l| l.contains("longer than")), "{shown:?}");
+            assert!(!shown.iter().any(|l| l.contains("hunter2")), "{shown:?}");
         })
         .await;
     }

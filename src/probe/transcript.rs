@@ -152,6 +152,11 @@ impl<'a> Transcript<'a> {
         });
     }
 
+    /// The lines so far.
+    pub fn lines(&self) -> &[TranscriptLine] {
+        &self.lines
+    }
+
     pub fn into_lines(self) -> Vec<TranscriptLine> {
         self.lines
     }

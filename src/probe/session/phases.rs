@@ -96,12 +96,12 @@ impl Run<'_, '_> {
             Ok(line) => line,
             Err(e) => {
                 // Part of a greeting came: keep what there is.
-                let partial = self.wire.pending();
+                let partial = self.wire.pending_shown(256);
                 let kind = match partial.len() {
                     0 => GreetingKind::Silence,
-                    _ => fingerprint_partial(partial, protocol),
+                    _ => fingerprint_partial(&partial, protocol),
                 };
-                let line = escape_bounded(partial, 200);
+                let line = escape_bounded(&partial, 200);
                 self.session.greeting = Some(Greeting {
                     line,
                     ..silent(kind, self.elapsed_ms())
