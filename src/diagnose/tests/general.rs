@@ -231,6 +231,10 @@ fn a_server_stuck_at_old_tls_is_its_own_problem() {
     assert!(d.findings.is_empty(), "{:#?}", d.findings);
     let problems: Vec<_> = d.notes.iter().filter(|n| n.problem).collect();
     assert_eq!(problems.len(), 1, "{problems:#?}");
-    assert!(problems[0].text.contains("provider has to update the server"));
+    assert!(
+        problems[0]
+            .text
+            .contains("provider has to update the server")
+    );
     has_line(&problems[0].evidence, "older than 1.2");
 }
