@@ -196,6 +196,26 @@ fn plaintext_allowed() -> Case {
         .note("crossed the network unencrypted")
 }
 
+/// After AUTH PLAIN the server echoes the password, re-encoded on its
+/// own: it must not reach any output.
+fn echoed_password() -> Case {
+    let script = Script::new()
+        .line("220 mail.hostile.test ESMTP")
+        .expect("EHLO ")
+        .line("250-mail.hostile.test")
+        .line("250 AUTH PLAIN")
+        .expect("AUTH PLAIN")
+        .line(hostile_support::secrets::fill(
+            "535 5.7.8 Authentication failed for {login} ({pass})",
+        ))
+        .expect("QUIT")
+        .line("221 2.0.0 Bye");
+    Case::smtp(Security::Tls, script)
+        .sent_tls(&["EHLO localhost", "AUTH PLAIN {plain}", "QUIT"])
+        .ends("completed")
+        .finding(ids::BAD_CREDENTIALS)
+}
+
 #[rstest]
 #[case::escapes_nul_and_bad_utf8(escapes_nul_and_bad_utf8())]
 #[case::escapes_in_a_foreign_greeting(escapes_in_a_foreign_greeting())]
@@ -208,6 +228,7 @@ fn plaintext_allowed() -> Case {
 #[case::rst_after_auth(rst_after_auth())]
 #[case::injection_in_user_name(injection_in_user_name())]
 #[case::plaintext_allowed(plaintext_allowed())]
+#[case::echoed_password(echoed_password())]
 #[tokio::test]
 async fn replies(#[case] case: Case) {
     play(case).await;

@@ -122,6 +122,14 @@ impl<'a> Transcript<'a> {
         self.push(Direction::Client, out.shown.clone(), tls);
     }
 
+    /// Mask `secret` in everything received from now on (another form of
+    /// a credential about to be sent, which a server could echo).
+    pub fn guard(&mut self, secret: &[u8]) {
+        if secret.len() >= MIN_SCRUB_LEN && !self.scrub.iter().any(|s| **s == *secret) {
+            self.scrub.push(Zeroizing::new(secret.to_vec()));
+        }
+    }
+
     /// Record a received line (already passed through [`Self::scrub`]).
     pub fn received(&mut self, line: &[u8], tls: bool) {
         self.push(Direction::Server, escape(line), tls);

@@ -10,7 +10,8 @@ use crate::evidence::{
 };
 use crate::probe::auth::{self, Framing};
 use crate::probe::line::LineError;
-use crate::probe::sasl::{Method, SaslClient, choose_method};
+use crate::probe::sasl::{self, Mechanism, Method, SaslClient, choose_method};
+use crate::probe::wire::Wire;
 use crate::probe::{imap, pop3, smtp};
 use crate::secret::{Secret, has_forbidden_chars};
 
@@ -108,6 +109,7 @@ impl<'p> Run<'_, 'p> {
             }
         };
         let user = login.username.as_str();
+        guard_forms(&mut self.wire, user, secret);
         let result = match method {
             Method::UserPass => pop3::user_pass(&mut self.wire, user, secret).await,
             Method::ImapLogin => imap::login(&mut self.wire, &mut self.tags, user, secret).await,
@@ -191,6 +193,21 @@ impl<'p> Run<'_, 'p> {
             Protocol::Pop3 => pop3::quit(&mut self.wire).await,
             Protocol::Imap => imap::logout(&mut self.wire, &mut self.tags).await,
             Protocol::Smtp => smtp::quit(&mut self.wire).await,
+        }
+    }
+}
+
+/// From the first credential byte on, mask every form of the secret in
+/// what the server says: the password itself, base64 of it (AUTH LOGIN),
+/// and the AUTH PLAIN and XOAUTH2 payloads. A server can decode one and
+/// echo another.
+fn guard_forms(wire: &mut Wire<'_>, user: &str, secret: &Secret) {
+    let raw = secret.expose().as_bytes();
+    wire.transcript.guard(raw);
+    wire.transcript.guard(&sasl::encode(raw));
+    for mechanism in [Mechanism::Plain, Mechanism::Xoauth2] {
+        if let Some(payload) = SaslClient::new(mechanism, user, secret).initial_response() {
+            wire.transcript.guard(&sasl::encode(&payload));
         }
     }
 }
