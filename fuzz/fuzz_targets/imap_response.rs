@@ -22,15 +22,15 @@ fuzz_target!(|data: &[u8]| {
             _ => {}
         }
     }
-    if let Ok(text) = std::str::from_utf8(data) {
-        if let Some(q) = quoted(text) {
-            // A quoted string never carries a line break or NUL, and is
-            // one whole quoted string.
-            assert!(!q.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)), "{q:?}");
-            assert!(
-                q.len() >= 2 && q.starts_with('"') && q.ends_with('"'),
-                "{q:?}"
-            );
-        }
+    if let Ok(text) = std::str::from_utf8(data)
+        && let Some(q) = quoted(text)
+    {
+        // A quoted string never carries a line break or NUL, and is one
+        // whole quoted string.
+        assert!(!q.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)), "{q:?}");
+        assert!(
+            q.len() >= 2 && q.starts_with('"') && q.ends_with('"'),
+            "{q:?}"
+        );
     }
 });

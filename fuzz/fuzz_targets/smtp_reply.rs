@@ -20,9 +20,9 @@ fuzz_target!(|data: &[u8]| {
     for word in caps.raw.iter().chain(&caps.auth) {
         assert_displayable("a capability", word);
     }
-    if let Ok(text) = std::str::from_utf8(data) {
-        if let Some((_, rest)) = parse_enhanced(text) {
-            assert!(rest.len() <= text.len());
-        }
+    if let Ok(text) = std::str::from_utf8(data)
+        && let Some((_, rest)) = parse_enhanced(text)
+    {
+        assert!(rest.len() <= text.len());
     }
 });

@@ -105,7 +105,7 @@ impl Scripted {
         self.rng ^= self.rng << 25;
         self.rng ^= self.rng >> 27;
         let r = self.rng.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33;
-        if r % 8 == 0 {
+        if r.is_multiple_of(8) {
             4096
         } else {
             1 + (r % 64) as usize
