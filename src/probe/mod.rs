@@ -45,6 +45,7 @@ use crate::event::{Event, RunId};
 use crate::evidence::Report;
 use crate::plan::Plan;
 
+pub use engine::{mode_detail, path_kinds, split_mode};
 pub use world::Network;
 
 /// How to run probes, beyond what the plan says.
