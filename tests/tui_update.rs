@@ -442,19 +442,25 @@ fn saving_a_typed_password_says_it_stays_out_of_the_file() {
 }
 
 #[test]
-fn x_exports_a_redacted_report() {
+fn x_hands_the_finished_run_to_the_report_writer() {
     let mut m = model();
     let run = start(&mut m, 0, 0);
     finish(&mut m, run, everything_diagnosis());
     let effects = feed(&mut m, [ch('x')]);
-    let [Effect::Export { stem, markdown }] = effects.as_slice() else {
+    let [
+        Effect::Export {
+            stem,
+            report,
+            diagnosis,
+        },
+    ] = effects.as_slice()
+    else {
         panic!("{effects:?}");
     };
     assert_eq!(stem, "work");
-    assert!(markdown.starts_with("# mailfix report: work"));
-    assert!(markdown.contains("Connect · cause 5 — Wrong port number (outgoing, certain)"));
-    assert!(markdown.contains("a1 NO [AUTHENTICATIONFAILED]"));
-    assert!(!markdown.contains(PASSWORD));
+    let last = m.last.as_ref().unwrap();
+    assert_eq!(**report, last.report);
+    assert_eq!(**diagnosis, everything_diagnosis());
 }
 
 #[test]

@@ -8,8 +8,7 @@
 //! (state changes), `view` (one file per screen), `keys` (the one key
 //! table), `strings` (every word shown), `theme` (colour as a second
 //! channel), `checklist` / `verdict` / `logtext` / `changes` (pure views of
-//! steps, findings and settings), `form` (the settings form), `report`
-//! (the Markdown export), `save` (the boundary to the config writer),
+//! steps, findings and settings), `form` (the settings form), `save` (the boundary to the config writer),
 //! `runtime` (I/O).
 
 pub mod changes;
@@ -19,7 +18,6 @@ pub mod keys;
 pub mod logtext;
 pub mod model;
 pub mod msg;
-pub mod report;
 pub mod runtime;
 pub mod save;
 pub mod strings;

@@ -61,10 +61,14 @@ pub enum Effect {
         original_name: String,
         settings: Box<Account>,
     },
-    /// Write `markdown` to a new file named after `stem`.
+    /// Render the helpdesk report of a finished run
+    /// (`output::markdown`) and write it to a new file named after
+    /// `stem`. Rendering is the runtime's: the report says when and on
+    /// what system it was made, which `update` cannot know.
     Export {
         stem: String,
-        markdown: String,
+        report: Box<Report>,
+        diagnosis: Box<Diagnosis>,
     },
     Quit,
 }

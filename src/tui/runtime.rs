@@ -28,6 +28,7 @@ use crate::account::Account;
 use crate::event::{Event, RunId};
 use crate::evidence::Report;
 use crate::finding::{Diagnosis, Note};
+use crate::output::markdown::{self, ReportMeta};
 use crate::plan::{Limits, Scope, plan};
 use crate::probe::{self, ProbeOptions};
 
@@ -267,10 +268,16 @@ fn handle(
                 });
             });
         }
-        Effect::Export { stem, markdown } => {
+        Effect::Export {
+            stem,
+            report,
+            diagnosis,
+        } => {
             let done = done_tx.clone();
             let dir = ctx.export_dir.clone();
             tokio::task::spawn_blocking(move || {
+                // The same report as `mailfix check --report`.
+                let markdown = markdown::render(&report, &diagnosis, &ReportMeta::current());
                 let result = write_report(&dir, &stem, &markdown).map_err(|e| e.to_string());
                 let _ = done.send(Msg::Exported(result));
             });

@@ -7,7 +7,6 @@ use super::super::keys::Action;
 use super::super::logtext;
 use super::super::model::{Model, SYMPTOMS, Screen};
 use super::super::msg::Effect;
-use super::super::report;
 use super::super::strings as s;
 use super::super::verdict;
 use super::{info, quit, save, start_run};
@@ -190,10 +189,10 @@ fn export(model: &mut Model) -> Option<Effect> {
         model.flash = Some(info(s::NO_REPORT_YET.into()));
         return None;
     };
-    let markdown = report::markdown(outcome, &report::Versions::current());
     Some(Effect::Export {
         stem: outcome.settings.name.clone(),
-        markdown,
+        report: Box::new(outcome.report.clone()),
+        diagnosis: Box::new(outcome.diagnosis.clone()),
     })
 }
 
