@@ -152,6 +152,22 @@ pub static BINDINGS: &[Binding] = &[
         footer: None,
     },
     Binding {
+        action: Action::PageDown,
+        keys: &[Key::Code(K::PageDown), Key::Char(' ')],
+        screens: &[Verdict],
+        what: s::DETAILS,
+        long: s::DETAILS_LONG,
+        footer: None,
+    },
+    Binding {
+        action: Action::PageUp,
+        keys: &[Key::Code(K::PageUp)],
+        screens: &[Verdict],
+        what: s::DETAILS,
+        long: s::DETAILS_LONG,
+        footer: None,
+    },
+    Binding {
         action: Action::Left,
         keys: &[Key::Code(K::Left)],
         screens: &[Verdict],

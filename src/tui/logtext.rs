@@ -4,6 +4,7 @@
 
 use crate::event::StepStatus;
 use crate::evidence::Role;
+use crate::probe::split_mode;
 
 use super::checklist::kind_label;
 use super::model::Outcome;
@@ -33,15 +34,21 @@ pub fn lines(outcome: &Outcome) -> Vec<LogLine> {
     }
     for step in &report.steps {
         let ms = step.ms.map(s::millis).unwrap_or_default();
+        // A neighbour's detail starts with its security mode: name it
+        // with the target, "mail.example.org:465 TLS (also tried)".
+        let (target, detail) = match split_mode(&step.detail) {
+            (Some(mode), rest) if !step.primary => {
+                (format!("{} {}", step.target, mode.label()), rest)
+            }
+            _ => (step.target.clone(), step.detail.as_str()),
+        };
         let role = if step.primary { "" } else { " (also tried)" };
         out.push(line(
             LogKind::Step(step.status),
             format!(
-                "{:<9} {:<10} {}{role}  {}  {ms}",
+                "{:<9} {:<10} {target}{role}  {detail}  {ms}",
                 s::service_label(step.service),
                 kind_label(step.kind),
-                step.target,
-                step.detail
             ),
         ));
     }

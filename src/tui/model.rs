@@ -133,6 +133,8 @@ pub struct VerdictView {
     pub category: Category,
     /// Row in the category's cause list.
     pub cursor: usize,
+    /// Lines of the selected cause's details scrolled away (PgDn).
+    pub scroll: usize,
 }
 
 impl Default for VerdictView {
@@ -140,6 +142,7 @@ impl Default for VerdictView {
         VerdictView {
             category: Category::Connect,
             cursor: 0,
+            scroll: 0,
         }
     }
 }

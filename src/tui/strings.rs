@@ -60,6 +60,13 @@ pub const TRANSCRIPT_EMPTY: &str = "nothing said yet";
 pub const NEIGHBOURS: &str = "also tried";
 pub const CANCELLED: &str = "Check cancelled.";
 
+/// A block that went well, shrunk to its heading.
+pub const BLOCK_FINE: &str = "done, nothing failed";
+
+pub fn more_neighbours(n: usize) -> String {
+    format!("+{n} more")
+}
+
 pub fn seconds(elapsed_ms: f64) -> String {
     format!("{:.1} s", elapsed_ms / 1000.0)
 }
@@ -130,7 +137,18 @@ pub fn verdict_heading(category: Category, services: &str) -> String {
 }
 
 pub fn fix_key_hint(patch: &str) -> String {
-    format!("[f] use {patch} and check again")
+    format!("[f] {patch} — apply it and check again")
+}
+
+/// On the rule above long details: how much is below.
+pub fn detail_more(lines: usize) -> String {
+    format!("▼ {lines} more: PgDn")
+}
+pub const DETAIL_TOP: &str = "▲ PgUp";
+
+/// One finding of another category: "Login 5 Security alarm (incoming)".
+pub fn also_found_item(category: &str, number: u8, title: &str, service: Service) -> String {
+    format!("{category} {number} {title} ({service})")
 }
 
 pub fn reprobe_summary(gone: usize, new: usize) -> String {
@@ -252,6 +270,7 @@ pub mod keys {
     pub const APPLY: &str = "apply";
     pub const CANCEL: &str = "cancel";
     pub const CHANGE: &str = "change";
+    pub const DETAILS: &str = "details";
 
     pub const MOVE_LONG: &str = "move the selection";
     pub const NEXT_LONG: &str = "go on with the selected item";
@@ -270,5 +289,6 @@ pub mod keys {
     pub const APPLY_LONG: &str = "apply the settings (and check again after a check)";
     pub const CANCEL_LONG: &str = "leave the form without changing anything";
     pub const CHANGE_LONG: &str = "change a choice field (protocol, security, login method)";
+    pub const DETAILS_LONG: &str = "scroll the selected cause's evidence and fix";
     pub const FORCE_QUIT_LONG: &str = "leave mailfix from anywhere";
 }

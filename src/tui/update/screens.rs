@@ -129,9 +129,24 @@ fn probing(model: &mut Model, action: Action) -> Option<Effect> {
 fn verdict(model: &mut Model, action: Action) -> Option<Effect> {
     let outcome = model.last.as_ref()?;
     let rows = model.verdict.category.causes().count();
+    if matches!(
+        action,
+        Action::Up | Action::Down | Action::Left | Action::Right
+    ) {
+        model.verdict.scroll = 0;
+    }
+    let page = usize::from(model.size.1 / 3).max(1);
     match action {
         Action::Up | Action::Down => {
             step(&mut model.verdict.cursor, rows, action == Action::Down);
+        }
+        Action::PageDown => {
+            let max = super::super::view::detail_overflow(model);
+            model.verdict.scroll = (model.verdict.scroll + page).min(max);
+        }
+        Action::PageUp => {
+            let max = super::super::view::detail_overflow(model);
+            model.verdict.scroll = model.verdict.scroll.min(max).saturating_sub(page);
         }
         Action::Left | Action::Right => {
             let all = Category::ALL;

@@ -11,7 +11,9 @@ use super::super::model::Outcome;
 use super::super::strings as s;
 use super::super::theme::Theme;
 use super::super::verdict::{CauseRow, RowState};
-use super::widgets::{clean, wrap};
+use unicode_width::UnicodeWidthStr;
+
+use super::widgets::wrap;
 
 /// Columns of the label before a detail line.
 const LABEL: usize = 10;
@@ -35,6 +37,38 @@ fn labelled(
     }
 }
 
+/// A finding's title in bold, wrapped under itself, and `aside` dim after
+/// it (on a line of its own when it does not fit).
+fn heading_lines(
+    lines: &mut Vec<Line<'static>>,
+    title: &str,
+    aside: &str,
+    width: u16,
+    theme: Theme,
+) {
+    let room = usize::from(width).saturating_sub(4);
+    let mut parts = wrap(title, room);
+    let last = parts.pop().unwrap_or_default();
+    for part in parts {
+        lines.push(Line::from(Span::styled(
+            format!("   {part}"),
+            theme.title(),
+        )));
+    }
+    if last.width() + 2 + aside.width() <= room {
+        lines.push(Line::from(vec![
+            Span::styled(format!("   {last}"), theme.title()),
+            Span::styled(format!("  {aside}"), theme.dim()),
+        ]));
+    } else {
+        lines.push(Line::from(Span::styled(
+            format!("   {last}"),
+            theme.title(),
+        )));
+        lines.push(Line::from(Span::styled(format!("   {aside}"), theme.dim())));
+    }
+}
+
 /// The selected cause: its findings with evidence and fix, or why it was ruled out.
 pub fn detail_lines(
     row: &CauseRow,
@@ -47,17 +81,17 @@ pub fn detail_lines(
     match row.state() {
         RowState::Applies => {
             for finding in &row.findings {
-                lines.push(Line::from(vec![
-                    Span::styled(format!("   {}", clean(&finding.title)), theme.title()),
-                    Span::styled(
-                        format!(
-                            "  ({}, {})",
-                            finding.service,
-                            s::confidence(finding.confidence)
-                        ),
-                        theme.dim(),
+                heading_lines(
+                    &mut lines,
+                    &finding.title,
+                    &format!(
+                        "({}, {})",
+                        finding.service,
+                        s::confidence(finding.confidence)
                     ),
-                ]));
+                    width,
+                    theme,
+                );
                 for (i, e) in finding.evidence.iter().enumerate() {
                     let label = if i == 0 { s::EVIDENCE } else { "" };
                     labelled(&mut lines, label, e, width, plain, theme);
