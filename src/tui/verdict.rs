@@ -164,6 +164,29 @@ pub fn initial_view(
     }
 }
 
+/// Where the verdict opens after a re-probe of the same account: on the
+/// category the user was looking at, the cursor on the cause they were
+/// on if it went away (the point of the fix), else on the category's
+/// most likely cause, else where it was.
+pub fn reprobe_view(
+    before: VerdictView,
+    diagnosis: &Diagnosis,
+    previous: &Diagnosis,
+) -> VerdictView {
+    let category = before.category;
+    let rows = cause_rows(category, diagnosis, Some(previous));
+    let cursor = match rows.get(before.cursor).map(CauseRow::state) {
+        Some(RowState::Gone) => before.cursor,
+        _ if diagnosis.findings_in(category).next().is_some() => top_row(category, diagnosis),
+        _ => before.cursor.min(rows.len().saturating_sub(1)),
+    };
+    VerdictView {
+        category,
+        cursor,
+        scroll: 0,
+    }
+}
+
 /// The row of the category's most likely cause, or the first row.
 pub fn top_row(category: Category, diagnosis: &Diagnosis) -> usize {
     ranking(category, diagnosis)
@@ -307,6 +330,43 @@ mod tests {
             category_state(Category::Store, &now),
             CategoryState::NotChecked
         );
+    }
+
+    #[test]
+    fn a_reprobe_stays_on_the_category_and_the_cause_that_went() {
+        let before = Diagnosis {
+            findings: vec![finding(
+                Service::Outgoing,
+                ids::SENDER_NOT_ALLOWED,
+                Confidence::Certain,
+            )],
+            ..Diagnosis::default()
+        };
+        let now = Diagnosis {
+            findings: vec![finding(
+                Service::Outgoing,
+                ids::BAD_CREDENTIALS,
+                Confidence::Certain,
+            )],
+            ..Diagnosis::default()
+        };
+        let was = VerdictView {
+            category: Category::Relay,
+            cursor: 1,
+            scroll: 3,
+        };
+        let view = reprobe_view(was, &now, &before);
+        assert_eq!(
+            (view.category, view.cursor, view.scroll),
+            (Category::Relay, 1, 0)
+        );
+        // From a category where nothing went, to its most likely cause.
+        let was = VerdictView {
+            category: Category::Login,
+            cursor: 3,
+            scroll: 0,
+        };
+        assert_eq!(reprobe_view(was, &now, &before).cursor, 0);
     }
 
     #[rstest::rstest]

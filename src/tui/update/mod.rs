@@ -178,11 +178,17 @@ fn finish_run(
         Some(last) if last.account == outcome.account => Some(last),
         _ => None,
     };
-    model.verdict = verdict::initial_view(
-        outcome.scope,
-        &outcome.diagnosis,
-        model.previous.as_ref().map(|p| &p.diagnosis),
-    );
+    model.verdict = match &model.previous {
+        // Checked again: the same screen shows what changed.
+        Some(previous) if model.screen == Screen::Probing && previous.scope == outcome.scope => {
+            verdict::reprobe_view(model.verdict, &outcome.diagnosis, &previous.diagnosis)
+        }
+        previous => verdict::initial_view(
+            outcome.scope,
+            &outcome.diagnosis,
+            previous.as_ref().map(|p| &p.diagnosis),
+        ),
+    };
     // "Checking again…" is over.
     model.flash = None;
     model.last = Some(outcome);

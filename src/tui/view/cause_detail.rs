@@ -37,6 +37,25 @@ fn labelled(
     }
 }
 
+/// The one-key fix of the selected cause, "[f] port 993, security tls —
+/// apply it and check again": drawn at the foot of the details, so it
+/// stays in view however long the evidence is.
+pub fn fix_hint(row: &CauseRow, width: u16, theme: Theme) -> Option<Line<'static>> {
+    if row.state() != RowState::Applies {
+        return None;
+    }
+    let patch = row
+        .findings
+        .iter()
+        .find_map(|f| f.patch.as_ref().filter(|p| !p.is_empty()))?;
+    let hint = s::fix_key_hint(&patch.describe());
+    let room = usize::from(width).saturating_sub(3 + LABEL);
+    Some(Line::from(vec![
+        Span::raw(format!("   {:<w$}", "", w = LABEL)),
+        Span::styled(super::widgets::cut(&hint, room), theme.key()),
+    ]))
+}
+
 /// A finding's title in bold, wrapped under itself, and `aside` dim after
 /// it (on a line of its own when it does not fit).
 fn heading_lines(
@@ -99,10 +118,6 @@ pub fn detail_lines(
                 for (i, f) in finding.fix.iter().enumerate() {
                     let label = if i == 0 { s::FIX } else { "" };
                     labelled(&mut lines, label, f, width, plain, theme);
-                }
-                if let Some(patch) = finding.patch.as_ref().filter(|p| !p.is_empty()) {
-                    let hint = s::fix_key_hint(&patch.describe());
-                    labelled(&mut lines, "", &hint, width, theme.key(), theme);
                 }
             }
         }

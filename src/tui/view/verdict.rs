@@ -27,7 +27,7 @@ use super::super::verdict::{
     self as v, CategoryState, CauseRow, RowState, also_found, applying, category_state, cause_rows,
     short_reason,
 };
-use super::cause_detail::detail_lines;
+use super::cause_detail::{detail_lines, fix_hint};
 use super::widgets::{clean, cut, fit, header, rule};
 
 /// Lines of details the layout keeps at the least.
@@ -48,6 +48,8 @@ struct Plan<'a> {
     /// The selected cause's details, and how many lines they get.
     detail: Vec<Line<'static>>,
     detail_height: u16,
+    /// Its one-key fix, on the line under the details.
+    hint: Option<Line<'static>>,
 }
 
 fn plan(model: &Model, area: Rect, theme: Theme) -> Option<Plan<'_>> {
@@ -77,9 +79,13 @@ fn plan(model: &Model, area: Rect, theme: Theme) -> Option<Plan<'_>> {
     let two_line =
         longest > beside && area.height >= fixed + rows_height + with_reason + MIN_DETAIL + 4;
     let list_height = rows_height + if two_line { with_reason } else { 0 };
-    let detail_height = area.height.saturating_sub(fixed + list_height).max(1);
-    let detail = rows
-        .get(model.verdict.cursor)
+    let selected = rows.get(model.verdict.cursor);
+    let hint = selected.and_then(|row| fix_hint(row, area.width, theme));
+    let detail_height = area
+        .height
+        .saturating_sub(fixed + list_height + u16::from(hint.is_some()))
+        .max(1);
+    let detail = selected
         .map(|row| detail_lines(row, outcome, area.width, theme))
         .unwrap_or_default();
     Some(Plan {
@@ -93,6 +99,7 @@ fn plan(model: &Model, area: Rect, theme: Theme) -> Option<Plan<'_>> {
         title_width,
         detail,
         detail_height,
+        hint,
     })
 }
 
@@ -127,6 +134,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
         list_area,
         rule2,
         detail_area,
+        hint_area,
         bottom_area,
     ] = Layout::vertical([
         Constraint::Length(1),
@@ -136,6 +144,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
         Constraint::Length(list_height),
         Constraint::Length(1),
         Constraint::Length(plan.detail_height),
+        Constraint::Length(u16::from(plan.hint.is_some())),
         Constraint::Length(plan.bottom.len().min(4) as u16),
     ])
     .areas(area);
@@ -201,13 +210,20 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
             rule2,
         );
     }
-    let shown: Vec<Line> = plan
+    // The details, and under them the one-key fix: right after them when
+    // they fit, else on the last line, always in view.
+    let mut shown: Vec<Line> = plan
         .detail
         .into_iter()
         .skip(scroll)
         .take(usize::from(plan.detail_height))
         .collect();
-    frame.render_widget(Paragraph::new(shown), detail_area);
+    shown.extend(plan.hint);
+    let pane = Rect {
+        height: detail_area.height + hint_area.height,
+        ..detail_area
+    };
+    frame.render_widget(Paragraph::new(shown), pane);
     frame.render_widget(Paragraph::new(plan.bottom), bottom_area);
 }
 
