@@ -16,6 +16,7 @@
 //! `store`, `world` (the simulated network of the demo lab).
 
 pub mod auth;
+pub mod discover;
 pub mod dns;
 mod engine;
 pub mod imap;
