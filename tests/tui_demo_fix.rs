@@ -4,7 +4,8 @@
 //! `f`, checks again and shows the cause gone. Where the lab's servers for
 //! the patched settings are healthy the category reads "no problem
 //! found"; two samples honestly cannot go green from the patch alone (see
-//! `EXPECTED`).
+//! `EXPECTED`). And "start from an e-mail address" on the demo: `n`, the
+//! healthy sample's address, and the form fills from the lab's DNS.
 
 use std::io;
 use std::time::Duration;
@@ -236,4 +237,67 @@ async fn f_fixes_every_patchable_demo_sample() {
     .await;
     let failures: Vec<String> = results.into_iter().filter_map(Result::err).collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn n_and_an_address_fill_the_form_from_the_lab() {
+    let lab = Lab::start().await.expect("the lab starts");
+    let (frames_tx, mut frames) = tokio::sync::mpsc::unbounded_channel();
+    let healthy = lab.sample("healthy").unwrap();
+    let options = ProbeOptions {
+        state_dir: None,
+        ..healthy.options.clone()
+    };
+    let ctx = Context {
+        options: vec![options.clone()],
+        // New accounts are probed, and looked up, with these.
+        fallback: options,
+        config_path: None,
+        limits: Limits::from_timeout(Duration::from_secs(2)),
+        export_dir: std::env::temp_dir(),
+        frames: Some(frames_tx),
+    };
+    let mut model = Model::new(vec![], vec![], true, false);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let (keys, input) = unbounded();
+    press(&keys, KeyCode::Char('n'));
+    for c in "alice@example.org".chars() {
+        press(&keys, KeyCode::Char(c));
+    }
+    press(&keys, KeyCode::Enter);
+    let script = async {
+        // Frames come while the search runs (the spinner), then stop
+        // once the form is filled.
+        timeout(Duration::from_secs(30), async {
+            let mut searching = false;
+            loop {
+                let f = frames.recv().await.expect("the loop ended early");
+                searching |= f.running;
+                if searching && !f.running && f.screen == Screen::Form {
+                    return;
+                }
+            }
+        })
+        .await
+        .expect("the search never ended");
+        drop(keys);
+    };
+    let (result, ()) = tokio::join!(drive(&mut terminal, input, &mut model, &ctx), script);
+    result.unwrap();
+    let screen = terminal.backend().to_string();
+    assert!(
+        screen.contains("Filled in from what example.org publishes"),
+        "{screen}"
+    );
+    let host_lines: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains("server           mail.example.org  ✓ found, answers"))
+        .collect();
+    assert_eq!(host_lines.len(), 2, "{screen}");
+    assert!(
+        screen.contains("published in DNS as _imaps._tcp.example.org"),
+        "{screen}"
+    );
+    assert!(screen.contains("security         ◂ TLS ▸"), "{screen}");
+    assert!(lab.logins().is_empty(), "the search never logs in");
 }

@@ -12,7 +12,7 @@ use rstest::rstest;
 
 use mailfix::event::RunId;
 use mailfix::finding::Diagnosis;
-use mailfix::tui::{Model, view};
+use mailfix::tui::{Model, Msg, update, view};
 
 use tui_fixtures::*;
 
@@ -157,6 +157,22 @@ fn form_new_account() {
     feed(&mut m, [down(), down(), enter()]);
     type_text(&mut m, "carol@example.com");
     feed(&mut m, [down()]);
+    assert_snapshot!(render(&m));
+}
+
+#[test]
+fn form_new_account_filled_from_dns() {
+    let mut m = model();
+    feed(&mut m, [ch('n')]);
+    type_text(&mut m, "carol@example.com");
+    feed(&mut m, [enter()]);
+    update(
+        &mut m,
+        Msg::Discovered {
+            id: 1,
+            result: Ok(Box::new(discovery("carol@example.com", true))),
+        },
+    );
     assert_snapshot!(render(&m));
 }
 

@@ -30,6 +30,10 @@ pub enum Action {
     Log,
     NextField,
     PrevField,
+    /// A new account from an e-mail address.
+    New,
+    Home,
+    End,
 }
 
 /// A key as written in the table.
@@ -117,6 +121,22 @@ pub static BINDINGS: &[Binding] = &[
         screens: LISTS,
         what: s::MOVE,
         long: s::MOVE_LONG,
+        footer: None,
+    },
+    Binding {
+        action: Action::Home,
+        keys: &[Key::Code(K::Home), Key::Char('g')],
+        screens: LISTS,
+        what: s::MOVE,
+        long: s::HOME_LONG,
+        footer: None,
+    },
+    Binding {
+        action: Action::End,
+        keys: &[Key::Code(K::End), Key::Char('G')],
+        screens: LISTS,
+        what: s::MOVE,
+        long: s::END_LONG,
         footer: None,
     },
     Binding {
@@ -230,6 +250,14 @@ pub static BINDINGS: &[Binding] = &[
         what: s::APPLY,
         long: s::APPLY_LONG,
         footer: Some("Enter"),
+    },
+    Binding {
+        action: Action::New,
+        keys: &[Key::Char('n')],
+        screens: &[Account],
+        what: s::NEW,
+        long: s::NEW_LONG,
+        footer: Some("n"),
     },
     Binding {
         action: Action::Fix,

@@ -10,6 +10,7 @@ use crate::event::{Event, RunId};
 use crate::evidence::Report;
 use crate::finding::Diagnosis;
 use crate::plan::Scope;
+use crate::probe::discover::Discovery;
 
 use super::save::SaveError;
 
@@ -40,6 +41,11 @@ pub enum Msg {
     },
     /// The result of [`Effect::Export`].
     Exported(Result<PathBuf, String>),
+    /// The result of [`Effect::Discover`] number `id`.
+    Discovered {
+        id: u64,
+        result: Result<Box<Discovery>, String>,
+    },
 }
 
 /// Something only the runtime can do.
@@ -70,5 +76,12 @@ pub enum Effect {
         report: Box<Report>,
         diagnosis: Box<Diagnosis>,
     },
+    /// Look up the servers of `email`'s domain (SRV, MX, standard ports)
+    /// for the new-account form; a search still running is cancelled.
+    Discover {
+        id: u64,
+        email: String,
+    },
+    CancelDiscover(u64),
     Quit,
 }

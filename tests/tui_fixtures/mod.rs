@@ -15,7 +15,8 @@ use mailfix::account::{
     StoreSettings,
 };
 use mailfix::event::{Event, EventBody, RunId, Step, StepId, StepKind, StepStatus};
-use mailfix::evidence::{Direction, TranscriptLine};
+use mailfix::evidence::{Direction, Endpoint, TranscriptLine};
+use mailfix::probe::discover::{Discovery, Proposal};
 use mailfix::secret::Secret;
 use mailfix::tui::model::AccountEntry;
 use mailfix::tui::{Effect, Model, Msg, update, view};
@@ -434,4 +435,36 @@ pub fn send_steps(model: &mut Model, run: RunId) {
             elapsed_ms: 2100.0,
         },
     );
+}
+
+// ── discovery ───────────────────────────────────────────────────────────
+
+/// What a search for `email`'s servers found: POP3 and submission.
+pub fn discovery(email: &str, verified: bool) -> Discovery {
+    let endpoint = |protocol, host: &str, port, security| Endpoint {
+        protocol,
+        host: host.into(),
+        port,
+        security,
+    };
+    Discovery {
+        email: email.into(),
+        domain: "example.com".into(),
+        incoming: Some(Proposal {
+            endpoint: endpoint(Protocol::Pop3, "pop.example.com", 995, Security::Tls),
+            verified,
+            evidence: vec![
+                "published in DNS as _pop3s._tcp.example.com".into(),
+                "answers in POP3 with TLS, certificate verified (TLSv1.3)".into(),
+            ],
+        }),
+        outgoing: Some(Proposal {
+            endpoint: endpoint(Protocol::Smtp, "smtp.example.com", 587, Security::Starttls),
+            verified,
+            evidence: vec!["a standard port of smtp.example.com".into()],
+        }),
+        dns: vec![],
+        looked_at: 12,
+        answered: 2,
+    }
 }
