@@ -156,46 +156,6 @@ fn demo() -> (Wizard, tempfile::TempDir) {
     (w, dir)
 }
 
-/// The selected line (the one with ▶).
-fn selected(w: &Wizard) -> String {
-    w.screen
-        .text()
-        .lines()
-        .find(|l| l.contains('▶'))
-        .unwrap_or_default()
-        .to_owned()
-}
-
-/// Move the selection down to the account `name`.
-fn pick(w: &mut Wizard, name: &str) {
-    for _ in 0..40 {
-        let before = selected(w);
-        if before.contains(&format!(" {name} ")) {
-            return;
-        }
-        w.send("\x1b[B");
-        let moved = w.wait_until(Duration::from_secs(10), |t| {
-            t.lines().find(|l| l.contains('▶')).unwrap_or_default() != before
-        });
-        assert!(
-            moved.is_some(),
-            "the selection did not move:\n{}",
-            w.screen.text()
-        );
-    }
-    panic!("no account {name}:\n{}", w.screen.text());
-}
-
-/// The line of cause `title` on the verdict.
-fn cause_line(w: &Wizard, title: &str) -> String {
-    w.screen
-        .text()
-        .lines()
-        .find(|l| l.contains(title))
-        .unwrap_or_default()
-        .to_owned()
-}
-
 /// Wait until the line of cause `title` says `word`.
 fn expect_cause(w: &mut Wizard, title: &str, word: &str) {
     let found = w.wait_until(Duration::from_secs(60), |t| {
@@ -225,7 +185,7 @@ fn quit(mut w: Wizard) {
 /// Check `wrong-port` to its verdict: cause 5 applies, with its one-key fix.
 fn wrong_port_verdict() -> (Wizard, tempfile::TempDir) {
     let (mut w, dir) = demo();
-    pick(&mut w, "wrong-port");
+    w.pick("wrong-port");
     w.send("\r");
     w.expect("What goes wrong with \"wrong-port\"?");
     w.expect("Check everything");
@@ -233,7 +193,7 @@ fn wrong_port_verdict() -> (Wizard, tempfile::TempDir) {
     expect_cause(&mut w, "5 Wrong port number", "● applies");
     w.expect("[f] port 993, security tls");
     assert!(
-        cause_line(&w, "5 Wrong port number").contains('▶'),
+        w.selected().contains("5 Wrong port number"),
         "the cursor rests on cause 5:\n{}",
         w.screen.text()
     );
