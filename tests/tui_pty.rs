@@ -205,7 +205,7 @@ fn demo_f_fixes_wrong_port_and_the_finding_is_gone() {
     let (mut w, _dir) = wrong_port_verdict();
     w.send("f");
     expect_cause(&mut w, "5 Wrong port number", "✓ gone");
-    w.expect("Could not connect: no problem found");
+    w.expect("Checked everything: no problem found");
     w.expect("checked again: 1 gone ✓");
     w.expect("changed: incoming port 1143 → 993");
     quit(w);
@@ -232,6 +232,6 @@ fn demo_e_edits_the_port_and_r_checks_again() {
     w.send("r");
     w.expect("checked again: no change");
     expect_cause(&mut w, "5 Wrong port number", "✓ ruled out");
-    w.expect("Could not connect: no problem found");
+    w.expect("Checked everything: no problem found");
     quit(w);
 }

@@ -176,6 +176,35 @@ fn form_new_account_filled_from_dns() {
     assert_snapshot!(render(&m));
 }
 
+/// A taller, wider terminal: each ruled-out reason on a line of its own.
+#[test]
+fn verdict_connect_at_100x36() {
+    let m = verdict(1, connect_diagnosis());
+    assert_snapshot!(render_at(&m, 100, 36));
+}
+
+/// A short detail pane: the rule says how much is below, PgDn shows it,
+/// and the one-key fix stays in view.
+#[test]
+fn verdict_long_details_scroll() {
+    let mut d = connect_diagnosis();
+    for i in 0..12 {
+        d.findings[0]
+            .evidence
+            .push(format!("more evidence, line {i}"));
+    }
+    let mut m = verdict(1, d);
+    let before = render(&m);
+    assert!(before.contains("more: PgDn"), "{before}");
+    assert!(before.contains("[f] port 465, security tls"), "{before}");
+    feed(&mut m, [key(KeyCode::PageDown)]);
+    let after = render(&m);
+    assert!(after.contains("▲ PgUp"), "{after}");
+    assert!(after.contains("more evidence, line 11"), "{after}");
+    assert!(after.contains("[f] port 465, security tls"), "{after}");
+    assert_snapshot!(after);
+}
+
 #[test]
 fn help_over_the_verdict() {
     let mut m = verdict(1, connect_diagnosis());
@@ -300,7 +329,7 @@ fn a_run_that_died_says_so() {
     assert_eq!(m.screen, Screen::Verdict);
     let screen = render(&m);
     assert!(
-        screen.contains("✗ The check stopped unexpectedly (task panicked)"),
+        screen.contains("✗ Problem: The check stopped unexpectedly (task panicked)"),
         "{screen}"
     );
     assert!(!m.last.as_ref().unwrap().diagnosis.is_ok());

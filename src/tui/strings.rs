@@ -106,6 +106,8 @@ pub const NOT_CHECKED: &str = "not checked";
 pub const GONE: &str = "gone";
 pub const NEW: &str = "new";
 pub const NO_PROBLEM: &str = "no problem found";
+pub const ALL_CLEAR: &str = "Checked everything: no problem found";
+pub const PROBLEM: &str = "Problem:";
 pub const NOT_CHECKED_CATEGORY: &str = "not checked in this run";
 pub const EVIDENCE: &str = "evidence";
 pub const FIX: &str = "fix";
@@ -138,6 +140,10 @@ pub fn verdict_heading(category: Category, services: &str) -> String {
 
 pub fn fix_key_hint(patch: &str) -> String {
     format!("[f] {patch} — apply it and check again")
+}
+
+pub fn fix_key_short(patch: &str) -> String {
+    format!("[f] {patch}")
 }
 
 /// On the rule above long details: how much is below.

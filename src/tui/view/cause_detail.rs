@@ -48,8 +48,12 @@ pub fn fix_hint(row: &CauseRow, width: u16, theme: Theme) -> Option<Line<'static
         .findings
         .iter()
         .find_map(|f| f.patch.as_ref().filter(|p| !p.is_empty()))?;
-    let hint = s::fix_key_hint(&patch.describe());
     let room = usize::from(width).saturating_sub(3 + LABEL);
+    // The whole sentence when it fits, else the key and the change.
+    let mut hint = s::fix_key_hint(&patch.describe());
+    if hint.width() > room {
+        hint = s::fix_key_short(&patch.describe());
+    }
     Some(Line::from(vec![
         Span::raw(format!("   {:<w$}", "", w = LABEL)),
         Span::styled(super::widgets::cut(&hint, room), theme.key()),
@@ -74,7 +78,12 @@ fn heading_lines(
             theme.title(),
         )));
     }
-    if last.width() + 2 + aside.width() <= room {
+    if aside.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!("   {last}"),
+            theme.title(),
+        )));
+    } else if last.width() + 2 + aside.width() <= room {
         lines.push(Line::from(vec![
             Span::styled(format!("   {last}"), theme.title()),
             Span::styled(format!("  {aside}"), theme.dim()),
@@ -99,18 +108,19 @@ pub fn detail_lines(
     let plain = Style::new();
     match row.state() {
         RowState::Applies => {
+            // The row says the service and confidence of a lone finding.
+            let several = row.findings.len() > 1;
             for finding in &row.findings {
-                heading_lines(
-                    &mut lines,
-                    &finding.title,
-                    &format!(
+                let aside = if several {
+                    format!(
                         "({}, {})",
                         finding.service,
                         s::confidence(finding.confidence)
-                    ),
-                    width,
-                    theme,
-                );
+                    )
+                } else {
+                    String::new()
+                };
+                heading_lines(&mut lines, &finding.title, &aside, width, theme);
                 for (i, e) in finding.evidence.iter().enumerate() {
                     let label = if i == 0 { s::EVIDENCE } else { "" };
                     labelled(&mut lines, label, e, width, plain, theme);

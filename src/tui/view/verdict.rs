@@ -253,6 +253,17 @@ fn heading(
             None => svc.to_string(),
         })
         .collect();
+    let all_clear = outcome.scope == Scope::Everything && outcome.diagnosis.is_ok();
+    if all_clear {
+        return Line::from(vec![
+            Span::styled(" ✓ ", theme.ok()),
+            Span::styled(s::ALL_CLEAR, theme.title()),
+            Span::styled(
+                format!("  ({})", cut(&outcome.settings.name, 24)),
+                theme.dim(),
+            ),
+        ]);
+    }
     let mut spans = vec![Span::styled(
         format!(" {}", s::verdict_heading(category, &names.join(", "))),
         theme.title(),
@@ -404,13 +415,13 @@ fn row_lines(
 fn ruled_out_text(row: &CauseRow, hosts: &[String]) -> String {
     match row.ruled_out.as_slice() {
         [one] => format!("{}: {}", s::RULED_OUT, short_reason(&one.reason, hosts)),
-        many => {
-            let reasons: Vec<String> = many
-                .iter()
-                .map(|r| s::ruled_out_for(r.service, &short_reason(&r.reason, hosts)))
-                .collect();
-            format!("{}: {}", s::RULED_OUT, reasons.join("; "))
-        }
+        // The first reason stands for all; the details list each.
+        many => format!(
+            "{} ({}): {}",
+            s::RULED_OUT,
+            many.len(),
+            short_reason(&many[0].reason, hosts)
+        ),
     }
 }
 
@@ -452,18 +463,14 @@ fn bottom_lines(
         ]));
     }
     for note in &outcome.diagnosis.notes {
-        let (glyph, style) = if note.problem {
-            ("✗", theme.bad())
+        let (lead, style) = if note.problem {
+            (format!(" ✗ {} ", s::PROBLEM), theme.bad())
         } else {
-            ("·", theme.dim())
+            (format!(" {} ", s::NOTE), theme.dim())
         };
         lines.push(Line::from(vec![
-            Span::raw(format!(" {} ", s::NOTE)),
-            Span::styled(glyph, style),
-            Span::raw(cut(
-                &format!(" {}", clean(&note.text)),
-                width.saturating_sub(s::NOTE.width() + 3),
-            )),
+            Span::styled(lead.clone(), style),
+            Span::raw(cut(&clean(&note.text), width.saturating_sub(lead.width()))),
         ]));
     }
     for note in &outcome.report.run_notes {
@@ -471,7 +478,7 @@ fn bottom_lines(
             continue;
         }
         lines.push(Line::from(Span::raw(cut(
-            &format!(" {} · {note}", s::NOTE),
+            &format!(" {} {note}", s::NOTE),
             width,
         ))));
     }
