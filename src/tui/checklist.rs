@@ -41,6 +41,41 @@ impl Block {
     }
 }
 
+impl Block {
+    /// The block with each run of rows that went fine merged into one
+    /// ("✓ DNS, connect, TLS, greeting"), for a screen short of lines.
+    /// Running, failed and skipped rows stay as they are.
+    pub fn compacted(&self) -> Block {
+        let mut rows: Vec<Row> = Vec::new();
+        let mut merging = false;
+        for row in &self.rows {
+            if row.status == StepStatus::Ok {
+                if merging && let Some(last) = rows.last_mut() {
+                    last.text.clear();
+                    if !last.label.split(", ").any(|l| l == row.label) {
+                        last.label.push_str(", ");
+                        last.label.push_str(&row.label);
+                    }
+                    last.ms = match (last.ms, row.ms) {
+                        (Some(a), Some(b)) => Some(a + b),
+                        (a, b) => a.or(b),
+                    };
+                    continue;
+                }
+                merging = true;
+                rows.push(row.clone());
+                continue;
+            }
+            merging = false;
+            rows.push(row.clone());
+        }
+        Block {
+            rows,
+            ..self.clone()
+        }
+    }
+}
+
 /// One row of a block: a step, the host's DNS questions together, or the
 /// steps skipped for one reason.
 #[derive(Debug, Clone, PartialEq)]
@@ -552,6 +587,50 @@ mod tests {
                 (":587 (STARTTLS)", Failed, "refused (RST)"),
                 (":25 (STARTTLS)", TimedOut, "no answer"),
                 ("mx.example.net:465 (TLS)", Running, ""),
+            ]
+        );
+    }
+
+    #[test]
+    fn rows_that_went_fine_merge_when_lines_are_short() {
+        let target = "mail.example.org:993";
+        let steps = vec![
+            step(
+                1,
+                Incoming,
+                Dns,
+                "mail.example.org A",
+                true,
+                Ok,
+                "192.0.2.7",
+            ),
+            step(
+                2,
+                Incoming,
+                Connect,
+                target,
+                true,
+                Ok,
+                "192.0.2.7: connected",
+            ),
+            step(3, Incoming, Connect, target, true, Ok, "[::1]: connected"),
+            step(4, Incoming, Stability, target, true, Running, ""),
+            step(5, Incoming, Tls, target, true, Ok, "TLSv1.3"),
+            step(6, Incoming, Greeting, target, true, Failed, "silence"),
+        ];
+        let block = blocks(&account(), Scope::Only(Category::Connect), &steps)[0].compacted();
+        let rows: Vec<(&str, StepStatus)> = block
+            .rows
+            .iter()
+            .map(|r| (r.label.as_str(), r.status))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("DNS, connect", Ok),
+                ("stability", Running),
+                ("TLS", Ok),
+                ("greeting", Failed)
             ]
         );
     }

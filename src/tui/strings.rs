@@ -62,6 +62,8 @@ pub const CANCELLED: &str = "Check cancelled.";
 
 /// A block that went well, shrunk to its heading.
 pub const BLOCK_FINE: &str = "done, nothing failed";
+/// After the names of steps that went fine, merged into one row.
+pub const ROWS_FINE: &str = "fine";
 
 pub fn more_neighbours(n: usize) -> String {
     format!("+{n} more")

@@ -72,22 +72,27 @@ fn checklist_lines(
     theme: Theme,
 ) -> Vec<Line<'static>> {
     let mut shrunk = vec![false; blocks.len()];
-    let build = |shrunk: &[bool]| -> Vec<Line<'static>> {
+    let build = |blocks: &[Block], shrunk: &[bool]| -> Vec<Line<'static>> {
         let mut lines = Vec::new();
         for (block, small) in blocks.iter().zip(shrunk) {
             block_lines(block, *small, spinner, width, theme, &mut lines);
         }
         lines
     };
-    let mut lines = build(&shrunk);
+    let mut lines = build(blocks, &shrunk);
     for i in 0..blocks.len() {
         if lines.len() <= room {
-            break;
+            return lines;
         }
         if blocks[i].settled_fine() {
             shrunk[i] = true;
-            lines = build(&shrunk);
+            lines = build(blocks, &shrunk);
         }
+    }
+    // Still too long: what went fine in each block becomes one row.
+    if lines.len() > room {
+        let compact: Vec<Block> = blocks.iter().map(Block::compacted).collect();
+        lines = build(&compact, &shrunk);
     }
     lines
 }
@@ -145,6 +150,18 @@ fn row_line(row: &Row, spinner: usize, width: usize, theme: Theme) -> Line<'stat
             Span::raw("   "),
             glyph,
             Span::styled(cut(&text, width.saturating_sub(4)), theme.dim()),
+        ]);
+    }
+    // A merged row of steps that went fine: their names are the text.
+    if row.status == StepStatus::Ok && row.text.is_empty() && row.label.contains(',') {
+        let ms = row.ms.map(s::millis).unwrap_or_default();
+        let text_width = width.saturating_sub(3 + 2 + 9);
+        return Line::from(vec![
+            Span::raw("   "),
+            glyph,
+            Span::raw(" "),
+            Span::raw(fit(&format!("{}: {}", row.label, s::ROWS_FINE), text_width)),
+            Span::styled(format!("{ms:>9}"), theme.dim()),
         ]);
     }
     let text = if row.text.is_empty() {
