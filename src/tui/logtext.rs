@@ -2,7 +2,7 @@
 //! neighbours included, then each endpoint's transcript. Pure, so
 //! `update` can bound scrolling by the same lines `view` draws.
 
-use crate::event::StepStatus;
+use crate::event::{StepKind, StepStatus};
 use crate::evidence::Role;
 use crate::probe::split_mode;
 
@@ -42,12 +42,21 @@ pub fn lines(outcome: &Outcome) -> Vec<LogLine> {
             }
             _ => (step.target.clone(), step.detail.as_str()),
         };
-        let role = if step.primary { "" } else { " (also tried)" };
+        // Neighbours are "also tried"; DNS questions about the domain
+        // (MX, SRV) are part of every check and need no word.
+        let role = if step.primary || step.kind == StepKind::Dns {
+            ""
+        } else {
+            " (also tried)"
+        };
+        let who = match (step.service, step.kind) {
+            (None, StepKind::Local) | (Some(_), _) => s::service_label(step.service),
+            (None, _) => s::LABEL_ACCOUNT,
+        };
         out.push(line(
             LogKind::Step(step.status),
             format!(
-                "{:<9} {:<10} {target}{role}  {detail}  {ms}",
-                s::service_label(step.service),
+                "{who:<9} {:<10} {target}{role}  {detail}  {ms}",
                 kind_label(step.kind),
             ),
         ));

@@ -21,6 +21,8 @@ pub const ACCOUNT_CHANGED: &str = "changed, not saved";
 pub const LABEL_INCOMING: &str = "incoming";
 pub const LABEL_OUTGOING: &str = "outgoing";
 pub const LABEL_STORE: &str = "store";
+/// Steps about the whole account (the domain's MX).
+pub const LABEL_ACCOUNT: &str = "account";
 pub const LABEL_NOTE: &str = "about";
 pub const NOT_SET: &str = "not set";
 
