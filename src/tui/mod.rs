@@ -2,14 +2,17 @@
 //!
 //! Elm style: a [`Model`], messages ([`Msg`]) into a pure [`update`] that
 //! returns [`Effect`]s, and a pure [`view`]. The [`runtime`] performs the
-//! effects (probe runs, saving, exporting) and feeds results back in.
+//! effects (probe runs, the new-account search for servers, saving,
+//! exporting the helpdesk report of `output::markdown`) and feeds results
+//! back in.
 //!
 //! Module map: `model` (state), `msg` (messages and effects), `update`
 //! (state changes), `view` (one file per screen), `keys` (the one key
 //! table), `strings` (every word shown), `theme` (colour as a second
 //! channel), `checklist` / `verdict` / `logtext` / `changes` (pure views of
-//! steps, findings and settings), `form` (the settings form), `save` (the boundary to the config writer),
-//! `runtime` (I/O).
+//! steps, findings and settings), `form` (the settings form, and in
+//! `form::lookup` the search that fills a new account from its address),
+//! `save` (the boundary to the config writer), `runtime` (I/O).
 
 pub mod changes;
 pub mod checklist;

@@ -179,8 +179,12 @@ where
         if !model.is_running() {
             lp.active = None;
         }
-        if !model.form.as_ref().is_some_and(|f| f.lookup.is_running()) {
-            lp.lookup = None;
+        // The form that waited for a search is gone (applied, or another
+        // one): stop the search too.
+        if !model.form.as_ref().is_some_and(|f| f.lookup.is_running())
+            && let Some((_, token)) = lp.lookup.take()
+        {
+            token.cancel();
         }
         draw(terminal, model, ctx, &mut lp.stats)?;
     }
