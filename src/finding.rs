@@ -67,10 +67,8 @@ impl SettingsPatch {
         if let Some(port) = self.port {
             server.port = port;
             server.port_explicit = true;
-        } else if self.protocol.is_some() || self.security.is_some() {
-            if !server.port_explicit {
-                server.port = server.protocol.default_port(server.security);
-            }
+        } else if (self.protocol.is_some() || self.security.is_some()) && !server.port_explicit {
+            server.port = server.protocol.default_port(server.security);
         }
         if let Some(auth) = self.auth {
             server.auth = auth;

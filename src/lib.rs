@@ -12,11 +12,15 @@
 
 pub mod account;
 pub mod catalogue;
+pub mod cli;
+pub mod config;
 pub mod diagnose;
 pub mod event;
 pub mod evidence;
 pub mod finding;
+pub mod import;
 pub mod lab;
+pub mod output;
 pub mod password;
 pub mod plan;
 pub mod probe;

@@ -228,7 +228,7 @@ pub fn published_endpoints(plan: &Plan, lookup: &DnsLookup) -> Vec<EndpointSpec>
         return Vec::new();
     };
     let mut out: Vec<EndpointSpec> = Vec::new();
-    let mut add = |spec: EndpointSpec, out: &mut Vec<EndpointSpec>| {
+    let add = |spec: EndpointSpec, out: &mut Vec<EndpointSpec>| {
         let known = plan
             .endpoints
             .iter()

@@ -15,7 +15,13 @@
 //! (one endpoint's conversation), `pins` (certificate pins), `stability`,
 //! `store`, `world` (the simulated network of the demo lab).
 
+pub mod dns;
+mod engine;
+pub mod local;
+pub mod net;
+pub mod pins;
 pub mod session;
+pub mod stability;
 pub mod store;
 pub mod tls;
 pub mod world;
@@ -38,8 +44,8 @@ pub use world::Network;
 pub struct ProbeOptions {
     /// Ask this DNS server instead of the system's (`--dns-server`).
     pub dns_server: Option<SocketAddr>,
-    /// Where certificate pins live (`$XDG_STATE_HOME/mailfix`); `None`
-    /// turns pinning off (tests, demo).
+    /// Where certificate pins live (`$XDG_STATE_HOME/mailfix`, see
+    /// [`pins::default_state_dir`]); `None` turns pinning off (tests, demo).
     pub state_dir: Option<PathBuf>,
     /// The real network, or the demo lab's simulation of one.
     pub network: Network,
@@ -58,6 +64,5 @@ pub async fn run(
     events: UnboundedSender<Event>,
     cancel: CancellationToken,
 ) -> Report {
-    let _ = (options, run, events, cancel);
-    Report::new(plan.account, "system")
+    engine::run(plan, options, run, events, cancel).await
 }

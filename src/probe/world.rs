@@ -36,3 +36,58 @@ pub struct SimulatedNetwork {
     /// Reported instead of the store's real free space.
     pub store_space: Option<Space>,
 }
+
+impl SimulatedNetwork {
+    /// Where a connect to `addr` really goes: its route, else the
+    /// fallback, else nowhere (the simulation never reaches outside).
+    /// `None` also when the cable is out.
+    pub fn route(&self, addr: SocketAddr) -> Option<SocketAddr> {
+        if self.unplugged {
+            return None;
+        }
+        self.routes.get(&addr).copied().or(self.fallback)
+    }
+}
+
+impl Network {
+    /// The simulation, if this is one.
+    pub fn simulated(&self) -> Option<&SimulatedNetwork> {
+        match self {
+            Network::System => None,
+            Network::Simulated(sim) => Some(sim),
+        }
+    }
+
+    /// True when the simulated cable is out.
+    pub fn unplugged(&self) -> bool {
+        self.simulated().is_some_and(|s| s.unplugged)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addr(s: &str) -> SocketAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn routes_then_fallback_then_nothing() {
+        let mut sim = SimulatedNetwork::default();
+        sim.routes
+            .insert(addr("192.0.2.1:993"), addr("127.0.0.1:40001"));
+        assert_eq!(
+            sim.route(addr("192.0.2.1:993")),
+            Some(addr("127.0.0.1:40001"))
+        );
+        assert_eq!(sim.route(addr("192.0.2.1:143")), None);
+        sim.fallback = Some(addr("127.0.0.1:40002"));
+        assert_eq!(
+            sim.route(addr("192.0.2.1:143")),
+            Some(addr("127.0.0.1:40002"))
+        );
+        sim.unplugged = true;
+        assert_eq!(sim.route(addr("192.0.2.1:993")), None);
+    }
+}

@@ -1,0 +1,114 @@
+//! What a command works on: the config's accounts or the lab's samples,
+//! each with the probe options to use, narrowed to the names asked for.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use crate::config::{self, Config, ConfigError};
+use crate::lab::Lab;
+use crate::probe::ProbeOptions;
+use crate::tui::LaunchAccount;
+
+use super::{Cli, Exit};
+
+/// Accounts from the config file, with where the file is.
+pub struct FromConfig {
+    pub path: PathBuf,
+    pub accounts: Vec<LaunchAccount>,
+    pub warnings: Vec<String>,
+}
+
+/// The config file `--config` names, or the default one. A missing
+/// default file is `Ok(None)` only when `missing_ok` (the wizard can
+/// start from nothing); otherwise it is an error like any other.
+pub fn from_config(cli: &Cli, missing_ok: bool) -> Result<Option<FromConfig>, Exit> {
+    let explicit = cli.config.is_some();
+    let path = match &cli.config {
+        Some(path) => path.clone(),
+        None => config::default_path().map_err(|e| config_error(&e))?,
+    };
+    let loaded: Config = match config::load(&path) {
+        Ok(config) => config,
+        Err(ConfigError::Missing { .. }) if missing_ok && !explicit => return Ok(None),
+        Err(e) => return Err(config_error(&e)),
+    };
+    let options = probe_options(cli.dns_server);
+    Ok(Some(FromConfig {
+        path: loaded.path,
+        accounts: loaded
+            .accounts
+            .into_iter()
+            .map(|account| LaunchAccount {
+                account,
+                options: options.clone(),
+                note: None,
+            })
+            .collect(),
+        warnings: loaded.warnings,
+    }))
+}
+
+/// Options for probing real accounts: `--dns-server` and the pin store.
+pub fn probe_options(dns_server: Option<SocketAddr>) -> ProbeOptions {
+    ProbeOptions {
+        dns_server,
+        state_dir: config::state_dir(),
+        ..ProbeOptions::default()
+    }
+}
+
+/// The lab's samples. The lab brings its own DNS server and CA; no pins.
+pub fn from_lab(lab: &Lab) -> Vec<LaunchAccount> {
+    lab.samples()
+        .iter()
+        .map(|sample| LaunchAccount {
+            account: sample.account.clone(),
+            options: ProbeOptions {
+                state_dir: None,
+                ..sample.options.clone()
+            },
+            note: Some(sample.description.clone()),
+        })
+        .collect()
+}
+
+/// Keep the accounts named in `names` (all of them when none is named),
+/// in the order of the file. An unknown name is a usage error that lists
+/// the known ones.
+pub fn select(
+    all: Vec<LaunchAccount>,
+    names: &[String],
+    source: &str,
+) -> Result<Vec<LaunchAccount>, Exit> {
+    if let Some(unknown) = names
+        .iter()
+        .find(|n| !all.iter().any(|a| a.account.name == **n))
+    {
+        let known: Vec<&str> = all.iter().map(|a| a.account.name.as_str()).collect();
+        return Err(Exit::usage(format!(
+            "mailfix: no account named '{}' in {source} (known: {})",
+            crate::output::printable(unknown),
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        )));
+    }
+    if names.is_empty() {
+        return Ok(all);
+    }
+    Ok(all
+        .into_iter()
+        .filter(|a| names.contains(&a.account.name))
+        .collect())
+}
+
+/// A config error as the one line the user sees. Errors inside the file
+/// start with `FILE:LINE:` like a compiler's, so editors can jump there.
+pub fn config_error(err: &ConfigError) -> Exit {
+    match err {
+        ConfigError::Invalid { .. } => Exit::usage(err.to_string()),
+        _ => Exit::usage(format!("mailfix: {err}")),
+    }
+}

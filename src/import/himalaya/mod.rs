@@ -1,0 +1,254 @@
+//! himalaya's `config.toml`, in each of the schemas it has had:
+//!
+//! - `0.x` (up to 0.9): accounts are top-level tables with dashed keys,
+//!   `imap-host`, `imap-port`, `imap-ssl`, `imap-starttls`, `imap-passwd-cmd`
+//!   (or `imap-passwd = { cmd = … }`), `smtp-*`, `maildir-root-dir`.
+//! - `1.0-beta`: `[accounts.NAME]` with `backend = "imap"`, `imap.host`,
+//!   `imap.encryption`, `imap.passwd.cmd` or `imap.auth.*`, `message.send.backend
+//!   = "smtp"` and `smtp.*`.
+//! - `v1`: `[accounts.NAME]` with `backend.type = "imap"`, `backend.host`,
+//!   `backend.encryption(.type)`, `backend.auth.type = "password"` and
+//!   `raw`/`cmd`/`keyring`; `message.send.backend.*` for SMTP.
+//! - `v2`: `imap.server = "imaps://host"`, `imap.sasl.plain.username`,
+//!   `imap.sasl.plain.password.raw|command`, `smtp.server`, `maildir.root`.
+//!
+//! The schema is decided per account, by the keys it uses.
+
+mod beta;
+mod legacy;
+mod v1;
+mod v2;
+mod view;
+
+use crate::account::{Account, PasswordSource, Security, ServerSettings, StoreSettings};
+use crate::secret::Secret;
+
+use super::text::{address_in, shell_join};
+use super::{Ctx, ImportError, Imported, ImportedAccount, Kind, Origin, Source, Warning};
+
+use view::{Doc, Node};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Schema {
+    Legacy,
+    Beta,
+    V1,
+    V2,
+}
+
+impl Schema {
+    fn label(self) -> &'static str {
+        match self {
+            Schema::Legacy => "0.x (imap-host)",
+            Schema::Beta => "1.0-beta (imap.host)",
+            Schema::V1 => "v1 (backend.type)",
+            Schema::V2 => "v2 (imap.server)",
+        }
+    }
+}
+
+/// What one schema's reader makes of an account.
+#[derive(Default)]
+struct Parts {
+    pub email: Option<String>,
+    pub incoming: Option<ServerSettings>,
+    pub outgoing: Option<ServerSettings>,
+    pub store: Option<StoreSettings>,
+    pub notes: Vec<(usize, String)>,
+}
+
+pub(super) fn parse(text: &str, ctx: &Ctx<'_>) -> Result<Imported, ImportError> {
+    let doc = Doc::parse(text, ctx.file)?;
+    let root = doc.root(ctx.file);
+    let mut imported = Imported::default();
+    let mut schemas: Vec<Schema> = Vec::new();
+
+    let candidates = match root.get("accounts").filter(Node::is_table) {
+        Some(accounts) => accounts.entries(),
+        None => root
+            .entries()
+            .into_iter()
+            .filter(|(_, node)| node.is_table() && looks_like_account(node))
+            .collect(),
+    };
+
+    for (name, node) in candidates {
+        let Some(schema) = schema_of(&node) else {
+            imported.warnings.push(Warning {
+                file: ctx.file.to_path_buf(),
+                line: Some(node.line()),
+                account: Some(name.clone()),
+                message: "skipped: no server settings mailfix can read".into(),
+            });
+            continue;
+        };
+        if !schemas.contains(&schema) {
+            schemas.push(schema);
+        }
+        let parts = match schema {
+            Schema::Legacy => legacy::read(&node, ctx)?,
+            Schema::Beta => beta::read(&node, ctx)?,
+            Schema::V1 => v1::read(&node, ctx)?,
+            Schema::V2 => v2::read(&node, ctx)?,
+        };
+        let email = match node.opt_str("email")? {
+            Some((email, line)) => address_in(&email).or_else(|| {
+                imported.warn(
+                    ctx.file,
+                    Some(line),
+                    format!("`email = {email:?}` is not an address"),
+                );
+                None
+            }),
+            None => None,
+        }
+        .or(parts.email)
+        .unwrap_or_default();
+        let is_default = node.opt_bool("default")?.unwrap_or(false);
+        imported.accounts.push(ImportedAccount {
+            account: Account {
+                name: name.clone(),
+                email,
+                incoming: parts.incoming,
+                outgoing: parts.outgoing,
+                store: parts.store,
+            },
+            origins: vec![Origin {
+                kind: Kind::Himalaya,
+                file: ctx.file.to_path_buf(),
+                line: Some(node.line()),
+                name: name.clone(),
+            }],
+            aliases: Vec::new(),
+            is_default,
+            warnings: parts
+                .notes
+                .into_iter()
+                .map(|(line, message)| Warning {
+                    file: ctx.file.to_path_buf(),
+                    line: Some(line),
+                    account: Some(name.clone()),
+                    message,
+                })
+                .collect(),
+        });
+    }
+
+    let variant = (!schemas.is_empty()).then(|| {
+        schemas
+            .iter()
+            .map(|s| s.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    imported.sources.push(Source {
+        kind: Kind::Himalaya,
+        file: ctx.file.to_path_buf(),
+        variant,
+    });
+    Ok(imported)
+}
+
+/// A top-level table of a 0.x file that is an account rather than a
+/// global option table.
+fn looks_like_account(node: &Node<'_>) -> bool {
+    node.entries().iter().any(|(key, _)| {
+        key == "email"
+            || key == "backend"
+            || key.starts_with("imap")
+            || key.starts_with("smtp")
+            || key.starts_with("maildir")
+    })
+}
+
+fn schema_of(node: &Node<'_>) -> Option<Schema> {
+    let keys: Vec<String> = node.entries().into_iter().map(|(k, _)| k).collect();
+    let has = |k: &str| keys.iter().any(|key| key == k);
+    let dashed = keys.iter().any(|k| {
+        ["imap-", "smtp-", "maildir-", "notmuch-", "sendmail-"]
+            .iter()
+            .any(|p| k.starts_with(p))
+    });
+    if node.get("backend").is_some_and(|b| b.is_table()) {
+        Some(Schema::V1)
+    } else if node.get("imap.server").is_some() || node.get("smtp.server").is_some() {
+        Some(Schema::V2)
+    } else if dashed {
+        Some(Schema::Legacy)
+    } else if has("backend") || has("imap") || has("smtp") || has("maildir") || has("sender") {
+        Some(Schema::Beta)
+    } else {
+        None
+    }
+}
+
+/// How himalaya reads an array where a command is expected.
+#[derive(Clone, Copy)]
+enum ArrayIs {
+    /// 0.8 – v1: each string is a command, piped into the next.
+    Pipeline,
+    /// v2: the program and its arguments.
+    Argv,
+}
+
+/// A command written as a string or an array of strings.
+fn command(node: &Node<'_>, array: ArrayIs) -> Result<String, ImportError> {
+    if let Some(s) = node.as_str() {
+        return Ok(s.to_owned());
+    }
+    let parts = node
+        .strings()
+        .ok_or_else(|| node.error("should be a command (a string or a list of strings)"))?;
+    Ok(match array {
+        ArrayIs::Pipeline => parts.join(" | "),
+        ArrayIs::Argv => shell_join(&parts),
+    })
+}
+
+/// A secret as himalaya writes it: `{ raw = … }`, `{ cmd = … }` (or
+/// `command`), `{ keyring = … }`; a bare string counts as `raw`.
+fn secret(
+    node: &Node<'_>,
+    array: ArrayIs,
+    notes: &mut Vec<(usize, String)>,
+) -> Result<PasswordSource, ImportError> {
+    if let Some(raw) = node.as_str() {
+        return Ok(PasswordSource::Literal(Secret::new(raw)));
+    }
+    for key in ["cmd", "command"] {
+        if let Some(cmd) = node.get(key) {
+            return Ok(PasswordSource::Command(command(&cmd, array)?));
+        }
+    }
+    if let Some(raw) = node.get("raw") {
+        return Ok(PasswordSource::Literal(Secret::new(raw.string()?)));
+    }
+    if let Some(entry) = node.get("keyring") {
+        notes.push((
+            entry.line(),
+            format!(
+                "the secret is in the system keyring (entry `{}`), which mailfix does not \
+                 read; set password_command (for example `secret-tool lookup …`)",
+                entry.as_str().unwrap_or("?")
+            ),
+        ));
+    }
+    Ok(PasswordSource::Unset)
+}
+
+/// `"tls" | "start-tls" | "none"`, `true | false`, or `{ type = … }`.
+fn encryption(node: &Node<'_>) -> Result<Security, ImportError> {
+    if let Ok(on) = node.bool() {
+        return Ok(if on { Security::Tls } else { Security::None });
+    }
+    let value = match node.get("type") {
+        Some(t) => t,
+        None => node.clone(),
+    };
+    match value.string()?.to_ascii_lowercase().as_str() {
+        "tls" | "ssl" => Ok(Security::Tls),
+        "start-tls" | "starttls" | "start_tls" => Ok(Security::Starttls),
+        "none" | "" => Ok(Security::None),
+        other => Err(value.error(format!("= {other:?} is not tls, start-tls or none"))),
+    }
+}

@@ -1,0 +1,34 @@
+//! What `mailfix check` prints: [`text`] for people, [`json`] for scripts
+//! (the contract of design.md, one object per line per account).
+
+pub mod json;
+mod style;
+pub mod text;
+
+use std::io::IsTerminal;
+
+pub use style::Palette;
+
+/// Colour only on a terminal, and never when `NO_COLOR` is set to a
+/// non-empty value (<https://no-color.org>).
+pub fn color_wanted() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    !no_color && std::io::stdout().is_terminal()
+}
+
+/// Text from servers and files made safe for a terminal: control
+/// characters (escape sequences included) are shown escaped, never sent.
+pub fn printable(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}

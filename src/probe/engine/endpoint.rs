@@ -1,0 +1,221 @@
+//! One endpoint probe: resolve the host (A and AAAA at once, shared with
+//! every other probe of the host), connect to each address (both families
+//! at once, each its own step), talk on the first address that connects
+//! while the other connects finish, and report it all as one observation.
+
+use std::net::{IpAddr, SocketAddr};
+use std::pin::pin;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use futures::FutureExt;
+use futures::future::join_all;
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, watch};
+
+use crate::event::{StepKind, StepStatus};
+use crate::evidence::{
+    ConnectAttempt, ConnectOutcome, EndpointProbe, Observation, Phase, RecordKind, Role, Session,
+    SessionEnd,
+};
+use crate::plan::{EndpointSpec, is_ip_literal};
+use crate::probe::net;
+use crate::probe::session::{LoginParams, SessionParams, run_session};
+
+use super::ctx::Ctx;
+use super::progress::ProgressMap;
+use super::{dnsq, login};
+
+/// Addresses tried per family: enough for round-robin hosts, bounded.
+const MAX_ADDRS_PER_FAMILY: usize = 4;
+
+/// Whether the configured endpoint of a service has connected: `None`
+/// while unknown, then the address that connected or `None` for never.
+pub(crate) type Gate = Option<Option<SocketAddr>>;
+
+type Connected = (ConnectAttempt, Option<TcpStream>);
+
+pub(crate) async fn probe(ctx: Arc<Ctx>, spec: EndpointSpec, gate: Option<watch::Sender<Gate>>) {
+    let ctx = &*ctx;
+    let (tx, mut rx) = mpsc::unbounded_channel::<Connected>();
+    let mut families = pin!(connect_all(ctx, &spec, tx).fuse());
+    let mut families_done = false;
+    let mut connects: Vec<ConnectAttempt> = Vec::new();
+
+    // Phase 1: until one address connects (or none can), while the
+    // password is fetched.
+    let first_connect = async {
+        loop {
+            tokio::select! {
+                got = rx.recv() => match got {
+                    Some((attempt, stream)) => {
+                        let addr = attempt.addr;
+                        connects.push(attempt);
+                        if let Some(stream) = stream {
+                            return Some((addr, stream));
+                        }
+                    }
+                    None => return None,
+                },
+                () = &mut families, if !families_done => families_done = true,
+            }
+        }
+    };
+    let (login, first) = tokio::join!(
+        login::params(&ctx.plan.account, &spec, ctx.timeout()),
+        first_connect
+    );
+    if let Some(gate) = &gate {
+        gate.send_replace(Some(first.as_ref().map(|(addr, _)| *addr)));
+    }
+
+    // Phase 2: the conversation, while the remaining connects finish.
+    let session = async {
+        match first {
+            Some((addr, stream)) => Some(converse(ctx, &spec, addr, stream, login).await),
+            None => None,
+        }
+    };
+    let rest = async {
+        if !families_done {
+            families.await;
+        }
+        let mut rest = Vec::new();
+        // Later connections are closed unused.
+        while let Some((attempt, _stream)) = rx.recv().await {
+            rest.push(attempt);
+        }
+        rest
+    };
+    let (session, rest) = tokio::join!(session, rest);
+    connects.extend(rest);
+
+    ctx.observe(Observation::Endpoint(Box::new(EndpointProbe {
+        service: spec.service,
+        role: spec.role.clone(),
+        endpoint: spec.endpoint.clone(),
+        depth: spec.depth,
+        connects,
+        session,
+    })));
+}
+
+/// Resolve and connect, both families at once; every attempt goes to `tx`.
+async fn connect_all(ctx: &Ctx, spec: &EndpointSpec, tx: mpsc::UnboundedSender<Connected>) {
+    let host = &spec.endpoint.host;
+    if is_ip_literal(host) {
+        if let Ok(ip) = host.parse::<IpAddr>() {
+            connect_each(ctx, spec, vec![ip], &tx).await;
+        }
+        return;
+    }
+    let family = |kind: RecordKind| {
+        let tx = &tx;
+        async move {
+            let lookup = dnsq::lookup(ctx, host, kind, Some(spec.service)).await;
+            let mut addrs = lookup.outcome.addrs();
+            addrs.truncate(MAX_ADDRS_PER_FAMILY);
+            let count = addrs.len();
+            connect_each(ctx, spec, addrs, tx).await;
+            count
+        }
+    };
+    let (v4, v6) = tokio::join!(family(RecordKind::A), family(RecordKind::Aaaa));
+    if v4 + v6 == 0 {
+        ctx.skipped(
+            StepKind::Connect,
+            Some(spec.service),
+            spec.endpoint.target(),
+            spec.role == Role::Configured,
+            "the name did not resolve to any address",
+        );
+    }
+}
+
+async fn connect_each(
+    ctx: &Ctx,
+    spec: &EndpointSpec,
+    addrs: Vec<IpAddr>,
+    tx: &mpsc::UnboundedSender<Connected>,
+) {
+    join_all(addrs.into_iter().map(|ip| async move {
+        let result = connect_one(ctx, spec, SocketAddr::new(ip, spec.endpoint.port)).await;
+        let _ = tx.send(result);
+    }))
+    .await;
+}
+
+async fn connect_one(ctx: &Ctx, spec: &EndpointSpec, addr: SocketAddr) -> Connected {
+    let primary = spec.role == Role::Configured;
+    let step = ctx.step(
+        StepKind::Connect,
+        Some(spec.service),
+        spec.endpoint.target(),
+        primary,
+    );
+    let limit = ctx.wait_limit();
+    let connected = net::connect(&ctx.options.network, addr, limit).await;
+    let outcome = &connected.attempt.outcome;
+    if *outcome == ConnectOutcome::TimedOut && limit < ctx.timeout() {
+        ctx.note_deadline();
+    }
+    step.done(
+        ctx,
+        connect_status(outcome),
+        format!("{}: {outcome}", addr.ip()),
+    );
+    (connected.attempt, connected.stream)
+}
+
+pub(crate) fn connect_status(outcome: &ConnectOutcome) -> StepStatus {
+    match outcome {
+        ConnectOutcome::Connected => StepStatus::Ok,
+        ConnectOutcome::TimedOut => StepStatus::TimedOut,
+        _ => StepStatus::Failed,
+    }
+}
+
+/// The conversation on `stream`, bounded by the run's deadline.
+async fn converse(
+    ctx: &Ctx,
+    spec: &EndpointSpec,
+    addr: SocketAddr,
+    stream: TcpStream,
+    login: Option<LoginParams>,
+) -> Session {
+    let Some(tls) = ctx.tls.get(&spec.service).and_then(Option::as_ref) else {
+        let mut session = Session::new(addr);
+        session.end = SessionEnd::Stopped {
+            phase: Phase::Connect,
+            reason: "no TLS configuration could be built, so nothing was sent".into(),
+        };
+        return session;
+    };
+    let params = SessionParams {
+        service: spec.service,
+        endpoint: spec.endpoint.clone(),
+        depth: spec.depth,
+        login,
+        pin: ctx.pins.get(&spec.endpoint.target()),
+        timeout: ctx.timeout(),
+        deadline: ctx.soft_deadline,
+    };
+    let map = Mutex::new(ProgressMap::new(
+        ctx,
+        spec.service,
+        spec.endpoint.target(),
+        spec.role == Role::Configured,
+    ));
+    let progress = |p| map.lock().unwrap_or_else(PoisonError::into_inner).on(p);
+    let talked = tokio::time::timeout_at(
+        ctx.soft_deadline,
+        run_session(stream, addr, &params, tls, progress),
+    )
+    .await;
+    match talked {
+        Ok(session) => session,
+        Err(_) => {
+            ctx.note_deadline();
+            map.lock().unwrap_or_else(PoisonError::into_inner).cut(addr)
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! The stability probe: a few short connects in a row to an endpoint that
+//! has already answered once, to see whether the line loses or resets
+//! some of them. On plaintext ports each attempt waits for the first bytes
+//! of the greeting; on implicit-TLS ports the TCP connect is the attempt
+//! (no handshake is started, so no TLS half-session is left on the server).
+
+use std::io;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tokio::io::AsyncReadExt;
+use tokio::time::Instant;
+
+use super::net;
+use super::world::Network;
+use crate::evidence::{Attempt, AttemptOutcome, ConnectOutcome};
+
+/// Pause between two attempts.
+pub const GAP: Duration = Duration::from_millis(100);
+
+/// What one run of the probe needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec {
+    pub addr: SocketAddr,
+    /// Wait for the greeting's first bytes (plaintext and STARTTLS ports).
+    pub greeting: bool,
+    pub attempts: u8,
+    /// Bound on each attempt.
+    pub timeout: Duration,
+    /// No attempt starts or runs past this.
+    pub deadline: Instant,
+}
+
+/// After this many timeouts in a row the line is not sampled further: the
+/// server is silent, and more attempts would only spend the deadline.
+pub const GIVE_UP_AFTER_TIMEOUTS: usize = 2;
+
+/// The attempts made, and whether the deadline stopped the probe early.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sampled {
+    pub attempts: Vec<Attempt>,
+    pub cut_by_deadline: bool,
+}
+
+/// Run the attempts one after another. Stops early when the deadline
+/// leaves no room, or after [`GIVE_UP_AFTER_TIMEOUTS`] timeouts in a row.
+pub async fn probe(network: &Network, spec: Spec) -> Sampled {
+    let mut attempts: Vec<Attempt> = Vec::with_capacity(usize::from(spec.attempts));
+    let mut cut_by_deadline = false;
+    for i in 0..spec.attempts {
+        if silent_streak(&attempts) >= GIVE_UP_AFTER_TIMEOUTS {
+            break;
+        }
+        if i > 0 {
+            if Instant::now() + GAP >= spec.deadline {
+                cut_by_deadline = true;
+                break;
+            }
+            tokio::time::sleep(GAP).await;
+        }
+        let limit = spec
+            .timeout
+            .min(spec.deadline.saturating_duration_since(Instant::now()));
+        if limit.is_zero() {
+            cut_by_deadline = true;
+            break;
+        }
+        attempts.push(one(network, &spec, limit).await);
+    }
+    Sampled {
+        attempts,
+        cut_by_deadline,
+    }
+}
+
+/// Timeouts at the end of `attempts`, in a row.
+pub fn silent_streak(attempts: &[Attempt]) -> usize {
+    attempts
+        .iter()
+        .rev()
+        .take_while(|a| a.outcome == AttemptOutcome::TimedOut)
+        .count()
+}
+
+async fn one(network: &Network, spec: &Spec, limit: Duration) -> Attempt {
+    let started = Instant::now();
+    let connected = net::connect(network, spec.addr, limit).await;
+    let outcome = match connected.stream {
+        None => from_connect(&connected.attempt.outcome),
+        Some(_) if !spec.greeting => AttemptOutcome::Ok,
+        Some(mut stream) => {
+            let left = limit.saturating_sub(started.elapsed());
+            let mut buf = [0u8; 64];
+            match tokio::time::timeout(left, stream.read(&mut buf)).await {
+                Ok(read) => from_read(read),
+                Err(_) => AttemptOutcome::TimedOut,
+            }
+        }
+    };
+    Attempt {
+        outcome,
+        ms: started.elapsed().as_secs_f64() * 1000.0,
+    }
+}
+
+/// A failed connect as an attempt outcome.
+pub fn from_connect(outcome: &ConnectOutcome) -> AttemptOutcome {
+    match outcome {
+        ConnectOutcome::Connected => AttemptOutcome::Ok,
+        ConnectOutcome::Refused => AttemptOutcome::Refused,
+        ConnectOutcome::TimedOut => AttemptOutcome::TimedOut,
+        ConnectOutcome::Reset => AttemptOutcome::Reset,
+        other => AttemptOutcome::Other(other.to_string()),
+    }
+}
+
+/// The first read after connecting as an attempt outcome.
+pub fn from_read(read: io::Result<usize>) -> AttemptOutcome {
+    match read {
+        Ok(0) => AttemptOutcome::Closed,
+        Ok(_) => AttemptOutcome::Ok,
+        Err(e) => match net::classify_io(&e) {
+            ConnectOutcome::Reset => AttemptOutcome::Reset,
+            ConnectOutcome::TimedOut => AttemptOutcome::TimedOut,
+            _ => AttemptOutcome::Other(net::os_reason(&e)),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+    use tokio::io::AsyncWriteExt;
+    use tokio::net::TcpListener;
+
+    #[rstest]
+    #[case::greeted(Ok(12), AttemptOutcome::Ok)]
+    #[case::closed(Ok(0), AttemptOutcome::Closed)]
+    #[case::reset(
+        Err(io::Error::from(io::ErrorKind::ConnectionReset)),
+        AttemptOutcome::Reset
+    )]
+    #[case::other(
+        Err(io::Error::from_raw_os_error(libc::EHOSTUNREACH)),
+        AttemptOutcome::Other("host unreachable".into())
+    )]
+    fn reads(#[case] read: io::Result<usize>, #[case] expected: AttemptOutcome) {
+        assert_eq!(from_read(read), expected);
+    }
+
+    #[rstest]
+    #[case::refused(ConnectOutcome::Refused, AttemptOutcome::Refused)]
+    #[case::timeout(ConnectOutcome::TimedOut, AttemptOutcome::TimedOut)]
+    #[case::reset(ConnectOutcome::Reset, AttemptOutcome::Reset)]
+    #[case::net(
+        ConnectOutcome::NetUnreachable,
+        AttemptOutcome::Other("network unreachable".into())
+    )]
+    fn connects(#[case] outcome: ConnectOutcome, #[case] expected: AttemptOutcome) {
+        assert_eq!(from_connect(&outcome), expected);
+    }
+
+    /// Greets the first and third connection, closes the others at once.
+    async fn flaky_server() -> SocketAddr {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let mut n = 0;
+            while let Ok((mut stream, _)) = listener.accept().await {
+                n += 1;
+                if n % 2 == 1 {
+                    let _ = stream.write_all(b"+OK ready\r\n").await;
+                    tokio::spawn(async move {
+                        let mut buf = [0u8; 16];
+                        let _ = stream.read(&mut buf).await;
+                    });
+                }
+            }
+        });
+        addr
+    }
+
+    #[tokio::test]
+    async fn some_attempts_greet_and_some_close() {
+        let addr = flaky_server().await;
+        let spec = Spec {
+            addr,
+            greeting: true,
+            attempts: 4,
+            timeout: Duration::from_secs(2),
+            deadline: Instant::now() + Duration::from_secs(10),
+        };
+        let sampled = probe(&Network::System, spec).await;
+        assert!(!sampled.cut_by_deadline);
+        let got: Vec<AttemptOutcome> = sampled.attempts.into_iter().map(|a| a.outcome).collect();
+        assert_eq!(
+            got,
+            [
+                AttemptOutcome::Ok,
+                AttemptOutcome::Closed,
+                AttemptOutcome::Ok,
+                AttemptOutcome::Closed
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_passed_deadline_makes_no_attempt() {
+        let spec = Spec {
+            addr: "127.0.0.1:9".parse().unwrap(),
+            greeting: false,
+            attempts: 5,
+            timeout: Duration::from_secs(1),
+            deadline: Instant::now(),
+        };
+        let sampled = probe(&Network::System, spec).await;
+        assert!(sampled.attempts.is_empty() && sampled.cut_by_deadline);
+    }
+
+    fn attempt(outcome: AttemptOutcome) -> Attempt {
+        Attempt { outcome, ms: 1.0 }
+    }
+
+    #[test]
+    fn only_trailing_timeouts_count_as_a_streak() {
+        use AttemptOutcome::{Ok, TimedOut};
+        let streak =
+            |o: Vec<AttemptOutcome>| silent_streak(&o.into_iter().map(attempt).collect::<Vec<_>>());
+        assert_eq!(streak(vec![]), 0);
+        assert_eq!(streak(vec![TimedOut, Ok, TimedOut]), 1);
+        assert_eq!(streak(vec![Ok, TimedOut, TimedOut]), 2);
+    }
+
+    #[tokio::test]
+    async fn a_silent_server_is_given_up_after_two_timeouts() {
+        // Accepts, never greets.
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((stream, _)) = listener.accept().await {
+                held.push(stream);
+            }
+        });
+        let spec = Spec {
+            addr,
+            greeting: true,
+            attempts: 5,
+            timeout: Duration::from_millis(200),
+            deadline: Instant::now() + Duration::from_secs(10),
+        };
+        let sampled = probe(&Network::System, spec).await;
+        assert_eq!(sampled.attempts.len(), GIVE_UP_AFTER_TIMEOUTS);
+        assert!(!sampled.cut_by_deadline);
+    }
+}
