@@ -70,12 +70,14 @@ pub fn query(server: SocketAddr, name: &str, qtype: u16) -> io::Result<Answer> {
     let id = (std::process::id() as u16) ^ 0x5a5a;
     let packet = encode_query(id, name, qtype)?;
     let socket = UdpSocket::bind(("0.0.0.0", 0))?;
+    // Connected, so a closed port reports ECONNREFUSED at once.
+    socket.connect(server)?;
     socket.set_read_timeout(Some(Duration::from_millis(1500)))?;
-    socket.send_to(&packet, server)?;
+    socket.send(&packet)?;
     let mut buf = [0u8; 1500];
     loop {
-        let (len, from) = socket.recv_from(&mut buf)?;
-        if from == server && len >= 12 && u16::from_be_bytes([buf[0], buf[1]]) == id {
+        let len = socket.recv(&mut buf)?;
+        if len >= 12 && u16::from_be_bytes([buf[0], buf[1]]) == id {
             return parse_answer(&buf[..len]);
         }
     }

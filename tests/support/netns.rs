@@ -95,7 +95,9 @@ pub struct ClientNs {
 
 impl ClientNs {
     /// Link `index` uses 10.231.(100+index).0/24: .1 in the server
-    /// namespace, .2 here. `resolver` goes into this namespace's resolv.conf.
+    /// namespace, .2 here. `link` is `(resolver, server network)`: the DNS
+    /// server for this namespace's resolv.conf and the /24 routed over the
+    /// veth; `None` leaves the namespace with its loopback only.
     pub fn create(
         server_ns: &str,
         name: String,
@@ -115,15 +117,13 @@ impl ClientNs {
         // From here on, Drop cleans up whatever was made.
         fs::create_dir_all(&client.dir).map_err(|e| format!("{}: {e}", client.dir.display()))?;
         create(&client.name)?;
-        let etc = Path::new("/etc/netns").join(&client.name);
-        fs::create_dir_all(&etc).map_err(|e| format!("{}: {e}", etc.display()))?;
         let Some((resolver, server_net)) = link else {
             // Unlinked: loopback only. resolv.conf still names the test's DNS
             // server, which is then unreachable.
-            write_resolv_conf(&etc, super::DNS_IP)?;
+            write_resolv_conf(&client.name, super::DNS_IP)?;
             return Ok(client);
         };
-        write_resolv_conf(&etc, resolver)?;
+        write_resolv_conf(&client.name, resolver)?;
         let server_end = format!("vs{index}");
         let server_addr = format!("10.231.{third}.1/24");
         let client_addr = format!("{}/24", client.ip);
@@ -216,7 +216,11 @@ fn iptables(ns: &str, op: &str, spec: &[String]) -> Result<(), String> {
     proc::run_ok(&mut cmd, Duration::from_secs(10)).map(|_| ())
 }
 
-fn write_resolv_conf(etc: &Path, server: Ipv4Addr) -> Result<(), String> {
+/// `/etc/netns/NS/resolv.conf`, which `ip netns exec NS` puts in place of
+/// `/etc/resolv.conf`: programs run there ask `server` only.
+pub fn write_resolv_conf(ns: &str, server: Ipv4Addr) -> Result<(), String> {
+    let etc = Path::new("/etc/netns").join(ns);
+    fs::create_dir_all(&etc).map_err(|e| format!("{}: {e}", etc.display()))?;
     let path = etc.join("resolv.conf");
     fs::write(
         &path,

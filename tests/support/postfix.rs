@@ -9,7 +9,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use super::netns;
-use super::proc::{self, run_ok};
+use super::proc::{self, run_daemonizing, run_ok};
 use super::template;
 use super::wire::wait_listening;
 
@@ -45,9 +45,8 @@ pub fn start(
         cmd.arg("-c").arg(&conf_dir).arg(action);
         cmd
     };
-    // `check` creates the queue directories and fixes their owners.
-    run_ok(&mut postfix("check"), limit)?;
-    run_ok(&mut postfix("start"), limit)?;
+    // `start` creates the missing queue directories itself (check-fatal).
+    run_daemonizing(&mut postfix("start"), limit, &dir.join("postfix-start.out"))?;
     let addrs = [25, 465, 587].map(|port| SocketAddr::from((listen, port)));
     wait_listening(server_ns, &addrs, None, "postfix", Duration::from_secs(15))?;
     Ok(Postfix { conf_dir })

@@ -88,6 +88,30 @@ pub fn run_ok(cmd: &mut Command, limit: Duration) -> Result<Ran, String> {
     }
 }
 
+/// Runs a program that starts a daemon (which inherits its stdout/stderr):
+/// output goes to `log` rather than to pipes the daemon would hold open.
+pub fn run_daemonizing(cmd: &mut Command, limit: Duration, log: &Path) -> Result<(), String> {
+    let line = command_line(cmd);
+    let out = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
+    let err = out.try_clone().map_err(|e| e.to_string())?;
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .map_err(|e| format!("cannot start `{line}`: {e}"))?;
+    match wait_bounded(&mut child, limit) {
+        Some(status) if status.success() => Ok(()),
+        status => {
+            let output = std::fs::read_to_string(log).unwrap_or_default();
+            Err(format!(
+                "`{line}` failed ({status:?}):\n{}",
+                indent(&clip(&output, 4000))
+            ))
+        }
+    }
+}
+
 /// Waits for `child` at most `limit`; kills it (by its own pid) when it overruns.
 pub fn wait_bounded(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
     let deadline = Instant::now() + limit;

@@ -107,6 +107,8 @@ impl World {
         let server_ns = format!("{prefix}s");
         netns::create(&server_ns)
             .map_err(|e| Setup::Skip(format!("cannot create a network namespace: {e}")))?;
+        // The servers' own lookups (if any) go to the test's dnsmasq too.
+        netns::write_resolv_conf(&server_ns, DNS_IP).map_err(Setup::Fail)?;
         Self::start_servers(prefix, dir, server_ns, reaper).map_err(Setup::Fail)
     }
 
