@@ -24,5 +24,6 @@ pub mod output;
 pub mod password;
 pub mod plan;
 pub mod probe;
+pub mod proto;
 pub mod secret;
 pub mod tui;

@@ -14,7 +14,8 @@ use std::time::Duration;
 use crate::account::{Account, Protocol, Security, Service, StoreSettings};
 use crate::catalogue::Category;
 use crate::evidence::{
-    Depth, DnsAnswer, DnsLookup, DnsOutcome, Endpoint, Publisher, RecordKind, Role,
+    Depth, DnsAnswer, DnsLookup, DnsOutcome, Endpoint, EndpointProbe, GreetingKind,
+    HandshakeFailure, Publisher, RecordKind, Role, TlsOutcome,
 };
 
 /// What the user asked about.
@@ -69,12 +70,26 @@ pub struct DnsQuery {
     pub name: String,
 }
 
+/// When an endpoint probe runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Trigger {
+    #[default]
+    Always,
+    /// Only when the configured endpoint's TLS handshake or greeting failed
+    /// in a way the other security mode could explain (see
+    /// [`security_in_doubt`]). Saves a healthy check from waiting a whole
+    /// timeout on a plaintext look at an implicit-TLS port, which stays
+    /// silent by design.
+    SecurityInDoubt,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EndpointSpec {
     pub service: Service,
     pub role: Role,
     pub endpoint: Endpoint,
     pub depth: Depth,
+    pub trigger: Trigger,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,12 +174,13 @@ pub fn plan(account: &Account, scope: Scope, limits: Limits) -> Plan {
             port: server.port,
             security: server.security,
         };
-        for neighbour in same_host_neighbours(&configured) {
+        for (neighbour, trigger) in same_host_neighbours(&configured) {
             endpoints.insert(EndpointSpec {
                 service,
                 role: Role::SameHost,
                 endpoint: neighbour,
                 depth: Depth::Look,
+                trigger,
             });
         }
         if scope.includes(Category::Broken) && limits.stability_attempts > 0 {
@@ -179,6 +195,7 @@ pub fn plan(account: &Account, scope: Scope, limits: Limits) -> Plan {
             role: Role::Configured,
             endpoint: configured,
             depth: Depth::Full,
+            trigger: Trigger::Always,
         });
     }
 
@@ -195,30 +212,52 @@ pub fn plan(account: &Account, scope: Scope, limits: Limits) -> Plan {
 }
 
 /// The standard ports of the configured protocol on the same host, and the
-/// configured port in the other security mode: whichever answers names the
-/// setting that works (connect causes 5, 6 and 7).
-fn same_host_neighbours(configured: &Endpoint) -> Vec<Endpoint> {
-    let mut out = Vec::new();
-    let mut push = |port: u16, security: Security| {
+/// configured port in the other security mode (only if the configured one
+/// fails at the TLS or greeting stage): whichever answers names the setting
+/// that works (connect causes 5, 6 and 7).
+fn same_host_neighbours(configured: &Endpoint) -> Vec<(Endpoint, Trigger)> {
+    let mut out: Vec<(Endpoint, Trigger)> = Vec::new();
+    let mut push = |port: u16, security: Security, trigger: Trigger| {
         let candidate = Endpoint {
             protocol: configured.protocol,
             host: configured.host.clone(),
             port,
             security,
         };
-        if candidate != *configured && !out.contains(&candidate) {
-            out.push(candidate);
+        if candidate != *configured && !out.iter().any(|(e, _)| *e == candidate) {
+            out.push((candidate, trigger));
         }
     };
     for &(port, security) in configured.protocol.standard_endpoints() {
-        push(port, security);
+        push(port, security, Trigger::Always);
     }
     let other_mode = match configured.security {
         Security::Tls => Security::Starttls,
         Security::Starttls | Security::None => Security::Tls,
     };
-    push(configured.port, other_mode);
+    push(configured.port, other_mode, Trigger::SecurityInDoubt);
     out
+}
+
+/// The configured endpoint answered, but its TLS handshake failed or its
+/// greeting was silence, TLS bytes or nothing recognisable: the other
+/// security mode on the same port may be what the server speaks.
+pub fn security_in_doubt(probe: &EndpointProbe) -> bool {
+    let Some(session) = &probe.session else {
+        return false;
+    };
+    if let Some(TlsOutcome::Failed(failure)) = &session.tls {
+        return !matches!(failure, HandshakeFailure::Incompatible(_));
+    }
+    matches!(
+        session.greeting.as_ref().map(|g| g.kind),
+        Some(
+            GreetingKind::Silence
+                | GreetingKind::TlsRecord
+                | GreetingKind::Closed
+                | GreetingKind::Unrecognised
+        )
+    )
 }
 
 /// Endpoints on the hosts a finished MX or SRV lookup names, for every
@@ -271,6 +310,7 @@ pub fn published_endpoints(plan: &Plan, lookup: &DnsLookup) -> Vec<EndpointSpec>
                                 security,
                             },
                             depth: Depth::Look,
+                            trigger: Trigger::Always,
                         },
                         &mut out,
                     );
@@ -307,6 +347,7 @@ pub fn published_endpoints(plan: &Plan, lookup: &DnsLookup) -> Vec<EndpointSpec>
                                     security,
                                 },
                                 depth: Depth::Look,
+                                trigger: Trigger::Always,
                             },
                             &mut out,
                         );

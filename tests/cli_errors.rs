@@ -118,18 +118,6 @@ fn clap_usage_errors_exit_2(#[case] args: &[&str]) {
     assert!(stderr(&out).starts_with("error:"), "{}", stderr(&out));
 }
 
-#[rstest]
-#[case::report(&["check", "--report", "/tmp/r.md"], "--report")]
-#[case::from(&["check", "--from", "msmtp", "work"], "--from")]
-#[case::import(&["import", "--from", "aerc"], "import")]
-fn later_features_say_so(#[case] args: &[&str], #[case] what: &str) {
-    let err = one_line_usage_error(&mailfix(args));
-    assert!(
-        err.contains(what) && err.contains("not available yet"),
-        "{err}"
-    );
-}
-
 #[test]
 fn the_wizard_without_a_terminal_says_what_to_use() {
     let err = one_line_usage_error(&mailfix(&[]));

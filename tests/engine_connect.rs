@@ -51,10 +51,11 @@ async fn refused_dropped_and_answering_ports_are_told_apart() {
         outcome(&report, Service::Outgoing, 25),
         [ConnectOutcome::Connected]
     );
-    // 587 is probed twice: as configured (STARTTLS) and with implicit TLS.
+    // 587 is probed once: the other security mode of the configured port
+    // is tried only when TLS or the greeting failed there, not on a refusal.
     assert_eq!(
         outcome(&report, Service::Outgoing, 587),
-        [ConnectOutcome::Refused, ConnectOutcome::Refused]
+        [ConnectOutcome::Refused]
     );
     assert_eq!(
         outcome(&report, Service::Outgoing, 465),
@@ -238,4 +239,34 @@ async fn an_unplugged_cable_fails_dns_and_connects_without_a_packet() {
         DnsOutcome::Unreachable("network unreachable".into())
     );
     assert_eq!(world.dns.asked("mail.example.org", RecordType::A), 0);
+}
+
+/// The configured port in the other security mode is probed only when the
+/// configured one failed at the TLS or greeting stage.
+#[tokio::test]
+async fn the_other_security_mode_is_tried_only_in_doubt() {
+    for (configured, expect_other) in [(Security::Tls, true), (Security::Starttls, false)] {
+        let mut world = World::new().await;
+        world.dns.set(
+            "mail.example.org",
+            RecordType::A,
+            Answer::Records(vec![a("127.0.0.2")]),
+        );
+        // A plaintext SMTP server on 587: fine for STARTTLS, plain text
+        // where a TLS ServerHello was due for implicit TLS.
+        world
+            .answering("127.0.0.2:587", "220 mail ESMTP\r\n")
+            .await
+            .refusing("127.0.0.2:465")
+            .refusing("127.0.0.2:25");
+        let mut account = imap_account("mail.example.org", 993, Security::Tls);
+        account.incoming = None;
+        account.outgoing = Some(server(Protocol::Smtp, "mail.example.org", 587, configured));
+        let plan = plan(&account, Scope::Everything, limits(800));
+        let (report, _) = run_plan(plan, world.options(), 1).await;
+        let other = report
+            .probes_for(Service::Outgoing)
+            .any(|p| p.endpoint.port == 587 && p.endpoint.security != configured);
+        assert_eq!(other, expect_other, "configured {configured:?}");
+    }
 }

@@ -4,8 +4,10 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use clap_complete::Shell;
+
+use crate::import::Kind;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -14,6 +16,9 @@ Examples:
   mailfix check                    check every account and say what is wrong
   mailfix check work --json        check the account \"work\", JSON for scripts
   mailfix check --demo             check the lab's sample accounts
+  mailfix check --from msmtp work  check the msmtp account \"work\" as it is
+  mailfix import -o ~/.config/mailfix/config.toml
+                                   make a config from your mail clients' files
   mailfix completions bash > ~/.local/share/bash-completion/completions/mailfix
 
 Config file: $XDG_CONFIG_HOME/mailfix/config.toml (~/.config/mailfix/config.toml)";
@@ -25,7 +30,25 @@ Exit status: 0 no problem found, 1 at least one problem found,
 Examples:
   mailfix check                      every account of the config
   mailfix check work home --json     two accounts, one JSON object per line
-  mailfix check --timeout 10         slow networks: wait up to 10 s per step";
+  mailfix check --timeout 10         slow networks: wait up to 10 s per step
+  mailfix check work --report r.md   also write a report for your provider's helpdesk
+  mailfix check --from mbsync work   check straight from ~/.mbsyncrc (and ~/.msmtprc)
+  mailfix check --from aerc --file ./accounts.conf Work
+
+Without a password source for an account, check asks for the password on
+the terminal (it is not shown); without a terminal it says that none is set.";
+
+const IMPORT_AFTER: &str = "\
+Without --from, every client's usual files are read (msmtp, mbsync/isync,
+aerc, himalaya) and all accounts printed; an mbsync account is paired with
+the msmtp account of the same address. The source files are never changed.
+Passwords written in them are not copied: the output says how to supply one.
+
+Examples:
+  mailfix import                                 print what your clients' files hold
+  mailfix import --from msmtp                    just ~/.msmtprc
+  mailfix import --from aerc ./accounts.conf     a given file
+  mailfix import -o ~/.config/mailfix/config.toml   write it (never over an existing file)";
 
 /// Find out why your e-mail does not work, and what to do about it.
 #[derive(Debug, Parser)]
@@ -51,10 +74,11 @@ pub struct Cli {
 pub enum Command {
     /// The wizard over an embedded lab of misbehaving mail servers on loopback.
     Demo,
-    /// Probe, diagnose and print; no questions asked.
+    /// Probe, diagnose and print (asks only for a missing password, on a terminal).
     #[command(after_help = CHECK_AFTER)]
     Check(CheckArgs),
-    /// Print a mailfix config made from another mail client's settings.
+    /// Print a mailfix config made from other mail clients' settings.
+    #[command(after_help = IMPORT_AFTER)]
     Import(ImportArgs),
     /// Print a shell completion script.
     Completions {
@@ -80,33 +104,36 @@ pub struct CheckArgs {
     #[arg(long, conflicts_with_all = ["from"])]
     pub demo: bool,
 
-    /// Also write a redacted Markdown report for a helpdesk.
+    /// Also write a Markdown report for a helpdesk (no passwords in it).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
 
     /// Check straight from another mail client's config file.
     #[arg(long, value_enum, value_name = "CLIENT")]
-    pub from: Option<Client>,
+    pub from: Option<Kind>,
+
+    /// With --from: the client's file [default: where it keeps it].
+    #[arg(long, value_name = "FILE", requires = "from")]
+    pub file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Whose config to read.
+    /// Whose settings to read [default: every client's usual files].
     #[arg(long, value_enum, value_name = "CLIENT")]
-    pub from: Option<Client>,
+    pub from: Option<Kind>,
 
-    /// The file to read [default: the client's usual place].
-    #[arg(value_name = "FILE")]
+    /// The file to read [default: the client's usual place]; needs --from.
+    #[arg(value_name = "FILE", requires = "from")]
     pub file: Option<PathBuf>,
-}
 
-/// Mail clients whose settings mailfix can read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Client {
-    Msmtp,
-    Mbsync,
-    Aerc,
-    Himalaya,
+    /// Write the config to this file instead of printing it.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// With --output: replace the file if it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }
 
 /// `ADDR:PORT`, `[v6]:PORT`, or a bare address (port 53).

@@ -13,12 +13,15 @@ use crate::event::RunId;
 use crate::evidence::Report;
 use crate::finding::{Diagnosis, Note};
 use crate::lab::Lab;
+use crate::output::markdown::ReportMeta;
 use crate::output::{self, Palette};
 use crate::plan::{Limits, Scope, plan};
 use crate::probe;
 use crate::tui::LaunchAccount;
 
 use super::args::CheckArgs;
+use super::outfile::{self, Overwrite};
+use super::prompt::{self, PromptError};
 use super::targets::{self, from_config, from_lab};
 use super::{Cli, Exit};
 
@@ -26,20 +29,21 @@ use super::{Cli, Exit};
 const GRACE: Duration = Duration::from_secs(2);
 
 pub async fn run(cli: &Cli, args: &CheckArgs) -> Exit {
-    if args.report.is_some() {
-        return Exit::usage(
-            "mailfix: --report is not available yet in this version (it is planned); run `mailfix check` without it",
-        );
+    // A report that cannot be written fails now, not after the probes.
+    if let Some(path) = &args.report
+        && let Err(e) = outfile::precheck(path, Overwrite::Replace)
+    {
+        return Exit::usage(format!("mailfix: --report: {e}"));
     }
-    if args.from.is_some() {
+    if args.from.is_some() && cli.config.is_some() {
         return Exit::usage(
-            "mailfix: --from is not available yet in this version (it is planned); put the account in mailfix's config",
+            "mailfix: --config names mailfix's own config; with --from, name the other client's file with --file",
         );
     }
 
     // The lab lives until every probe of it is done.
     let lab;
-    let (all, source) = if args.demo {
+    let (mut selected, warnings) = if args.demo {
         lab = match Lab::start().await {
             Ok(lab) => lab,
             Err(e) => return Exit::usage(format!("mailfix: {e}")),
@@ -48,22 +52,40 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> Exit {
         if samples.is_empty() {
             return Exit::usage("mailfix: the demo lab has no sample accounts in this build");
         }
-        (samples, "the demo lab".to_string())
+        match targets::select(samples, &args.accounts, "the demo lab") {
+            Ok(selected) => (selected, Vec::new()),
+            Err(exit) => return exit,
+        }
+    } else if let Some(kind) = args.from {
+        match targets::from_import(cli, kind, args.file.as_deref(), &args.accounts) {
+            Ok(found) => found,
+            Err(exit) => return exit,
+        }
     } else {
         let loaded = match from_config(cli, false) {
             Ok(Some(loaded)) => loaded,
             Ok(None) => return Exit::usage("mailfix: no config file"),
             Err(exit) => return exit,
         };
+        // The file's warnings come first, even before an unknown name.
         for warning in &loaded.warnings {
             eprintln!("mailfix: warning: {warning}");
         }
-        (loaded.accounts, loaded.path.display().to_string())
+        let source = loaded.path.display().to_string();
+        match targets::select(loaded.accounts, &args.accounts, &source) {
+            Ok(selected) => (selected, Vec::new()),
+            Err(exit) => return exit,
+        }
     };
-    let selected = match targets::select(all, &args.accounts, &source) {
-        Ok(selected) => selected,
-        Err(exit) => return exit,
-    };
+    for warning in &warnings {
+        eprintln!("mailfix: warning: {warning}");
+    }
+    if !args.demo
+        && prompt::interactive()
+        && let Err(exit) = ask_passwords(&mut selected).await
+    {
+        return exit;
+    }
 
     let cancel = CancellationToken::new();
     watch_interrupts(cancel.clone());
@@ -85,6 +107,8 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> Exit {
     let mut any_problem = false;
     let mut first = true;
     let mut stdout = std::io::stdout();
+    let mut stdout_open = true;
+    let mut done: Vec<(Report, Diagnosis)> = Vec::new();
     while let Some((account, joined)) = runs.next().await {
         let (report, diagnosis) = match joined {
             Ok(done) => done,
@@ -96,27 +120,74 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> Exit {
             ),
         };
         any_problem |= !diagnosis.is_ok();
-        let block = if args.json {
-            format!("{}\n", output::json::line(&report, &diagnosis))
-        } else {
-            let sep = if first { "" } else { "\n" };
-            format!(
-                "{sep}{}",
-                output::text::render(&report, &diagnosis, palette)
-            )
-        };
-        first = false;
-        if let Err(e) = stdout
-            .write_all(block.as_bytes())
-            .and_then(|()| stdout.flush())
-        {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                break;
+        if stdout_open {
+            let block = if args.json {
+                format!("{}\n", output::json::line(&report, &diagnosis))
+            } else {
+                let sep = if first { "" } else { "\n" };
+                format!(
+                    "{sep}{}",
+                    output::text::render(&report, &diagnosis, palette)
+                )
+            };
+            first = false;
+            if let Err(e) = stdout
+                .write_all(block.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    return Exit::usage(format!("mailfix: cannot write the output: {e}"));
+                }
+                stdout_open = false;
+                if args.report.is_none() {
+                    break;
+                }
             }
-            return Exit::usage(format!("mailfix: cannot write the output: {e}"));
+        }
+        if args.report.is_some() {
+            done.push((report, diagnosis));
+        }
+    }
+    if let Some(path) = &args.report {
+        let items: Vec<(&Report, &Diagnosis)> = done.iter().map(|(r, d)| (r, d)).collect();
+        let text = output::markdown::render_all(&items, &ReportMeta::current());
+        match outfile::write(path, &text, Overwrite::Replace) {
+            Ok(()) => eprintln!("mailfix: report written to {}", path.display()),
+            Err(e) => return Exit::usage(format!("mailfix: --report: {e}")),
         }
     }
     if any_problem { Exit::FOUND } else { Exit::OK }
+}
+
+/// On a terminal: ask once per account that needs a password and has no
+/// source for one. Ctrl-C at the prompt ends the command (status 2); a
+/// terminal that cannot be used ends the asking, not the check.
+async fn ask_passwords(selected: &mut [LaunchAccount]) -> Result<(), Exit> {
+    for target in selected.iter_mut() {
+        if prompt::label(&target.account).is_none() {
+            continue;
+        }
+        let mut account = target.account.clone();
+        let asked =
+            tokio::task::spawn_blocking(move || prompt::fill(&mut account).map(|()| account)).await;
+        match asked {
+            Ok(Ok(account)) => target.account = account,
+            Ok(Err(PromptError::Aborted)) => {
+                return Err(Exit::usage("mailfix: interrupted at the password prompt"));
+            }
+            Ok(Err(e)) => {
+                eprintln!("mailfix: warning: {e}; checking without asking");
+                return Ok(());
+            }
+            Err(e) => {
+                eprintln!(
+                    "mailfix: warning: the password prompt failed ({e}); checking without asking"
+                );
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Plan, probe and diagnose one account. The engine keeps its own

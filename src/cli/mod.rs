@@ -6,7 +6,10 @@
 
 pub mod args;
 mod check;
+mod import;
 mod launch;
+pub mod outfile;
+pub mod prompt;
 mod targets;
 
 use std::io::Write;
@@ -14,7 +17,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
-pub use args::{CheckArgs, Cli, Client, Command};
+pub use args::{CheckArgs, Cli, Command, ImportArgs};
 
 /// How a command ends: a status, and maybe one line for stderr.
 #[derive(Debug)]
@@ -77,9 +80,7 @@ pub async fn run(cli: Cli) -> Exit {
         None => launch::wizard(&cli).await,
         Some(Command::Demo) => launch::demo(&cli).await,
         Some(Command::Check(args)) => check::run(&cli, args).await,
-        Some(Command::Import(_)) => Exit::usage(
-            "mailfix: `import` is not available yet in this version (it is planned); write the config by hand, see `mailfix --help`",
-        ),
+        Some(Command::Import(args)) => import::run(args),
         Some(Command::Completions { shell }) => {
             let mut out = std::io::stdout().lock();
             clap_complete::generate(*shell, &mut Cli::command(), "mailfix", &mut out);

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use crate::config::{self, Config, ConfigError};
+use crate::import::{self, Kind};
 use crate::lab::Lab;
 use crate::probe::ProbeOptions;
 use crate::tui::LaunchAccount;
@@ -46,6 +47,62 @@ pub fn from_config(cli: &Cli, missing_ok: bool) -> Result<Option<FromConfig>, Ex
             .collect(),
         warnings: loaded.warnings,
     }))
+}
+
+/// Accounts straight from another client's file (`check --from`): the
+/// ones named (by name, alias or address), or all of them. An unknown
+/// name is a usage error that lists the known ones.
+pub fn from_import(
+    cli: &Cli,
+    kind: Kind,
+    file: Option<&std::path::Path>,
+    names: &[String],
+) -> Result<(Vec<LaunchAccount>, Vec<String>), Exit> {
+    let imported = import::load(kind, file).map_err(|e| Exit::usage(format!("mailfix: {e}")))?;
+    let chosen: Vec<&import::ImportedAccount> = if names.is_empty() {
+        imported.accounts.iter().collect()
+    } else {
+        let mut chosen: Vec<&import::ImportedAccount> = Vec::new();
+        for name in names {
+            let found = imported.select(name).map_err(|e| {
+                Exit::usage(format!(
+                    "mailfix: {}",
+                    crate::output::printable(&e.to_string())
+                ))
+            })?;
+            if !chosen.iter().any(|c| std::ptr::eq(*c, found)) {
+                chosen.push(found);
+            }
+        }
+        chosen
+    };
+    if chosen.is_empty() {
+        let files: Vec<String> = imported
+            .sources
+            .iter()
+            .map(|s| s.file.display().to_string())
+            .collect();
+        return Err(Exit::usage(format!(
+            "mailfix: {} holds no account mailfix can check",
+            files.join(", ")
+        )));
+    }
+    let warnings = imported
+        .warnings
+        .iter()
+        .chain(chosen.iter().flat_map(|a| a.warnings.iter()))
+        .map(ToString::to_string)
+        .collect();
+    let options = probe_options(cli.dns_server);
+    let accounts = chosen
+        .into_iter()
+        .map(|item| LaunchAccount {
+            account: item.account.clone(),
+            options: options.clone(),
+            note: Some(format!("from {}", item.origin_summary())),
+        })
+        .collect();
+    Ok((accounts, warnings))
 }
 
 /// Options for probing real accounts: `--dns-server` and the pin store.

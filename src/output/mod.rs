@@ -1,7 +1,9 @@
 //! What `mailfix check` prints: [`text`] for people, [`json`] for scripts
-//! (the contract of design.md, one object per line per account).
+//! (the contract of design.md, one object per line per account), and
+//! [`markdown`] for the report a helpdesk reads (`--report`).
 
 pub mod json;
+pub mod markdown;
 mod style;
 pub mod text;
 

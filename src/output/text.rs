@@ -140,7 +140,7 @@ fn note_block(out: &mut String, note: &Note, palette: Palette) {
 
 /// "(9 checks, 2 failed, 1.2 s)": the steps of the configured path;
 /// neighbour probes that find a port closed are not failures.
-fn summary(report: &Report) -> String {
+pub(crate) fn summary(report: &Report) -> String {
     let primary: Vec<_> = report.steps.iter().filter(|s| s.primary).collect();
     let failed = primary
         .iter()

@@ -15,15 +15,23 @@
 //! (one endpoint's conversation), `pins` (certificate pins), `stability`,
 //! `store`, `world` (the simulated network of the demo lab).
 
+pub mod auth;
 pub mod dns;
 mod engine;
+pub mod imap;
+pub mod line;
 pub mod local;
 pub mod net;
 pub mod pins;
+pub mod pop3;
+pub mod sasl;
 pub mod session;
+pub mod smtp;
 pub mod stability;
 pub mod store;
 pub mod tls;
+pub mod transcript;
+pub mod wire;
 pub mod world;
 
 use std::net::SocketAddr;

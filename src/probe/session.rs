@@ -8,10 +8,21 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::Instant;
 
+mod login;
+mod phases;
+mod run;
+mod secure;
+
+use run::Run;
+
 use super::tls::TlsClient;
+use super::transcript::Transcript;
+use super::wire::Wire;
 use crate::account::{AuthMech, Service};
 use crate::event::{StepKind, StepStatus};
-use crate::evidence::{Depth, Endpoint, LoginSkip, Session, TranscriptLine};
+use crate::evidence::{
+    CertSummary, Depth, Endpoint, LoginSkip, PinCheck, Session, SessionEnd, TranscriptLine,
+};
 use crate::secret::Secret;
 
 /// What a full-depth probe needs to log in and test the mailbox or relay.
@@ -77,6 +88,68 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send,
     F: FnMut(Progress) + Send,
 {
-    let _ = (stream, params, tls, &mut progress);
-    Session::new(addr)
+    let started = Instant::now();
+    let transcript = Transcript::new(started, &mut progress);
+    let wire = Wire::new(stream, transcript, params.timeout, params.deadline);
+    let mut run = Run::new(wire, Session::new(addr), params, tls, started);
+    let end = match run.converse().await {
+        Ok(()) => SessionEnd::Completed,
+        Err(end) => end,
+    };
+    run.finish(end).await
+}
+
+/// Compare the verified certificate with the pin of the last good check.
+/// The second value is the alarm: the certificate changed *and* another
+/// authority issued it (a renewal by the same issuer is no alarm).
+pub fn check_pin(pin: Option<&PinRecord>, cert: &CertSummary) -> (PinCheck, bool) {
+    match pin {
+        None => (PinCheck::NotPinned, false),
+        Some(p) if p.sha256.eq_ignore_ascii_case(&cert.sha256) => (PinCheck::Same, false),
+        Some(p) => (
+            PinCheck::Changed {
+                previous_sha256: p.sha256.clone(),
+            },
+            p.issuer != cert.issuer,
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cert(sha: &str, issuer: &str) -> CertSummary {
+        CertSummary {
+            subject: "CN=mail.example.org".into(),
+            issuer: issuer.into(),
+            names: vec!["mail.example.org".into()],
+            not_before: String::new(),
+            not_after: String::new(),
+            self_signed: false,
+            sha256: sha.into(),
+        }
+    }
+
+    #[test]
+    fn pins() {
+        let pin = PinRecord {
+            sha256: "AB12".into(),
+            issuer: "CN=R11, O=Let's Encrypt, C=US".into(),
+        };
+        assert_eq!(
+            check_pin(None, &cert("ab12", "x")),
+            (PinCheck::NotPinned, false)
+        );
+        assert_eq!(
+            check_pin(Some(&pin), &cert("ab12", "x")),
+            (PinCheck::Same, false)
+        );
+        let renewed = check_pin(Some(&pin), &cert("cd34", "CN=R11, O=Let's Encrypt, C=US"));
+        assert!(matches!(renewed, (PinCheck::Changed { .. }, false)));
+        let swapped = check_pin(Some(&pin), &cert("cd34", "CN=Evil Proxy CA"));
+        assert!(
+            matches!(swapped, (PinCheck::Changed { ref previous_sha256 }, true) if previous_sha256 == "AB12")
+        );
+    }
 }

@@ -1,29 +1,44 @@
 //! The stability probe: a few short connects in a row to an endpoint that
 //! has already answered once, to see whether the line loses or resets
-//! some of them. On plaintext ports each attempt waits for the first bytes
-//! of the greeting; on implicit-TLS ports the TCP connect is the attempt
-//! (no handshake is started, so no TLS half-session is left on the server).
+//! some of them. Each attempt waits for the first bytes of the greeting;
+//! on implicit-TLS ports it runs the handshake first. A TCP connect alone
+//! would prove little: the kernel completes it before the server's
+//! program has seen the connection.
 
 use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::time::Instant;
 
 use super::net;
+use super::tls::TlsClient;
 use super::world::Network;
-use crate::evidence::{Attempt, AttemptOutcome, ConnectOutcome};
+use crate::evidence::{Attempt, AttemptOutcome, ConnectOutcome, HandshakeFailure, TlsOutcome};
 
 /// Pause between two attempts.
 pub const GAP: Duration = Duration::from_millis(100);
 
+/// How far one attempt goes.
+#[derive(Clone)]
+pub enum Mode {
+    /// The TCP connect only.
+    Connect,
+    /// Connect, then the first bytes of the greeting.
+    Greeting,
+    /// Connect, TLS handshake for `host`, then the first bytes of the
+    /// greeting. A certificate that does not verify still counts as an
+    /// answer: the line carried it.
+    TlsGreeting { client: TlsClient, host: String },
+}
+
 /// What one run of the probe needs.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone)]
 pub struct Spec {
     pub addr: SocketAddr,
-    /// Wait for the greeting's first bytes (plaintext and STARTTLS ports).
-    pub greeting: bool,
+    /// How far each attempt goes.
+    pub mode: Mode,
     pub attempts: u8,
     /// Bound on each attempt.
     pub timeout: Duration,
@@ -84,22 +99,47 @@ pub fn silent_streak(attempts: &[Attempt]) -> usize {
 
 async fn one(network: &Network, spec: &Spec, limit: Duration) -> Attempt {
     let started = Instant::now();
+    let until = started + limit;
     let connected = net::connect(network, spec.addr, limit).await;
-    let outcome = match connected.stream {
-        None => from_connect(&connected.attempt.outcome),
-        Some(_) if !spec.greeting => AttemptOutcome::Ok,
-        Some(mut stream) => {
-            let left = limit.saturating_sub(started.elapsed());
-            let mut buf = [0u8; 64];
-            match tokio::time::timeout(left, stream.read(&mut buf)).await {
-                Ok(read) => from_read(read),
-                Err(_) => AttemptOutcome::TimedOut,
+    let outcome = match (connected.stream, &spec.mode) {
+        (None, _) => from_connect(&connected.attempt.outcome),
+        (Some(_), Mode::Connect) => AttemptOutcome::Ok,
+        (Some(mut stream), Mode::Greeting) => first_bytes(&mut stream, until).await,
+        (Some(stream), Mode::TlsGreeting { client, host }) => {
+            match client.handshake(stream, host, until).await {
+                Ok((mut tls, _)) => first_bytes(&mut tls, until).await,
+                Err(TlsOutcome::CertRejected { .. }) => AttemptOutcome::Ok,
+                Err(TlsOutcome::Failed(failure)) => from_handshake(&failure),
+                Err(TlsOutcome::Verified { .. }) => AttemptOutcome::Ok,
             }
         }
     };
     Attempt {
         outcome,
         ms: started.elapsed().as_secs_f64() * 1000.0,
+    }
+}
+
+async fn first_bytes(stream: &mut (impl AsyncRead + Unpin), until: Instant) -> AttemptOutcome {
+    let mut buf = [0u8; 64];
+    match tokio::time::timeout_at(until, stream.read(&mut buf)).await {
+        Ok(read) => from_read(read),
+        Err(_) => AttemptOutcome::TimedOut,
+    }
+}
+
+/// A failed handshake as an attempt outcome. A server that answered the
+/// hello at all (plain text, an alert, a version it insists on) got the
+/// line's bytes both ways: for this probe, that is an answer.
+pub fn from_handshake(failure: &HandshakeFailure) -> AttemptOutcome {
+    match failure {
+        HandshakeFailure::PlaintextReply { .. }
+        | HandshakeFailure::Alert { .. }
+        | HandshakeFailure::Incompatible(_) => AttemptOutcome::Ok,
+        HandshakeFailure::TimedOut => AttemptOutcome::TimedOut,
+        HandshakeFailure::Reset => AttemptOutcome::Reset,
+        HandshakeFailure::Closed => AttemptOutcome::Closed,
+        other => AttemptOutcome::Other(other.to_string()),
     }
 }
 
@@ -186,7 +226,7 @@ mod tests {
         let addr = flaky_server().await;
         let spec = Spec {
             addr,
-            greeting: true,
+            mode: Mode::Greeting,
             attempts: 4,
             timeout: Duration::from_secs(2),
             deadline: Instant::now() + Duration::from_secs(10),
@@ -209,13 +249,26 @@ mod tests {
     async fn a_passed_deadline_makes_no_attempt() {
         let spec = Spec {
             addr: "127.0.0.1:9".parse().unwrap(),
-            greeting: false,
+            mode: Mode::Connect,
             attempts: 5,
             timeout: Duration::from_secs(1),
             deadline: Instant::now(),
         };
         let sampled = probe(&Network::System, spec).await;
         assert!(sampled.attempts.is_empty() && sampled.cut_by_deadline);
+    }
+
+    #[rstest]
+    #[case::plain_text(HandshakeFailure::PlaintextReply { preview: "* OK".into() }, AttemptOutcome::Ok)]
+    #[case::alert(HandshakeFailure::Alert { description: "handshake failure".into() }, AttemptOutcome::Ok)]
+    #[case::silent(HandshakeFailure::TimedOut, AttemptOutcome::TimedOut)]
+    #[case::reset(HandshakeFailure::Reset, AttemptOutcome::Reset)]
+    #[case::closed(HandshakeFailure::Closed, AttemptOutcome::Closed)]
+    fn handshake_failures_as_attempts(
+        #[case] failure: HandshakeFailure,
+        #[case] expected: AttemptOutcome,
+    ) {
+        assert_eq!(from_handshake(&failure), expected);
     }
 
     fn attempt(outcome: AttemptOutcome) -> Attempt {
@@ -245,7 +298,7 @@ mod tests {
         });
         let spec = Spec {
             addr,
-            greeting: true,
+            mode: Mode::Greeting,
             attempts: 5,
             timeout: Duration::from_millis(200),
             deadline: Instant::now() + Duration::from_secs(10),

@@ -1,17 +1,54 @@
 //! The wizard: a full-screen ratatui front end over the probe engine.
+//!
+//! Elm style: a [`Model`], messages ([`Msg`]) into a pure [`update`] that
+//! returns [`Effect`]s, and a pure [`view`]. The [`runtime`] performs the
+//! effects (probe runs, saving, exporting) and feeds results back in.
+//!
+//! Module map: `model` (state), `msg` (messages and effects), `update`
+//! (state changes), `view` (one file per screen), `keys` (the one key
+//! table), `strings` (every word shown), `theme` (colour as a second
+//! channel), `checklist` / `verdict` / `logtext` / `changes` (pure views of
+//! steps, findings and settings), `form` (the settings form), `report`
+//! (the Markdown export), `save` (the boundary to the config writer),
+//! `runtime` (I/O).
+
+pub mod changes;
+pub mod checklist;
+pub mod form;
+pub mod keys;
+pub mod logtext;
+pub mod model;
+pub mod msg;
+pub mod report;
+pub mod runtime;
+pub mod save;
+pub mod strings;
+pub mod theme;
+pub mod update;
+pub mod verdict;
+pub mod view;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crossterm::event::EventStream;
 use thiserror::Error;
 
 use crate::account::Account;
+use crate::plan::Limits;
 use crate::probe::ProbeOptions;
+
+pub use model::{AccountEntry, Model, Screen};
+pub use msg::{Effect, Msg};
+pub use update::update;
+pub use view::view;
 
 #[derive(Debug, Error)]
 pub enum TuiError {
     #[error("terminal error: {0}")]
     Terminal(#[from] std::io::Error),
+    #[error("could not draw the screen: {0}")]
+    Draw(String),
 }
 
 /// One account the wizard offers, with how to probe it.
@@ -36,8 +73,59 @@ pub struct Launch {
     pub demo: bool,
 }
 
+impl Launch {
+    /// The model the wizard starts with (colour on; the caller decides).
+    pub fn model(&self) -> Model {
+        let entries = self
+            .accounts
+            .iter()
+            .map(|a| AccountEntry::new(a.account.clone(), a.note.clone()))
+            .collect();
+        Model::new(
+            entries,
+            self.warnings.clone(),
+            self.demo,
+            self.config_path.is_some(),
+        )
+    }
+
+    /// What the runtime needs to perform effects. Reports go to the
+    /// current directory.
+    pub fn context(&self) -> runtime::Context {
+        runtime::Context {
+            options: self.accounts.iter().map(|a| a.options.clone()).collect(),
+            fallback: self
+                .accounts
+                .first()
+                .map(|a| a.options.clone())
+                .unwrap_or_default(),
+            config_path: self.config_path.clone(),
+            limits: Limits::from_timeout(self.timeout),
+            export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            frames: None,
+        }
+    }
+}
+
+/// Restores the terminal however `run` is left (error, early return).
+/// Panics are covered by the hook `ratatui::try_init` installs.
+struct RestoreOnDrop;
+
+impl Drop for RestoreOnDrop {
+    fn drop(&mut self) {
+        ratatui::restore();
+    }
+}
+
 /// Run the wizard until the user quits. Restores the terminal on every exit path.
 pub async fn run(launch: Launch) -> Result<(), TuiError> {
-    let _ = launch;
+    let ctx = launch.context();
+    let mut model = launch.model();
+    model.color = theme::Theme::color_from_env();
+    let mut terminal = ratatui::try_init()?;
+    let _restore = RestoreOnDrop;
+    let size = terminal.size()?;
+    model.size = (size.width, size.height);
+    runtime::drive(&mut terminal, EventStream::new(), &mut model, &ctx).await?;
     Ok(())
 }

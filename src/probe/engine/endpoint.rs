@@ -17,7 +17,7 @@ use crate::evidence::{
     ConnectAttempt, ConnectOutcome, EndpointProbe, Observation, Phase, RecordKind, Role, Session,
     SessionEnd,
 };
-use crate::plan::{EndpointSpec, is_ip_literal};
+use crate::plan::{EndpointSpec, is_ip_literal, security_in_doubt};
 use crate::probe::net;
 use crate::probe::session::{LoginParams, SessionParams, run_session};
 
@@ -34,7 +34,24 @@ pub(crate) type Gate = Option<Option<SocketAddr>>;
 
 type Connected = (ConnectAttempt, Option<TcpStream>);
 
-pub(crate) async fn probe(ctx: Arc<Ctx>, spec: EndpointSpec, gate: Option<watch::Sender<Gate>>) {
+/// Waits for the configured probe's word on whether its security is in
+/// doubt; false when it ends without one.
+pub(crate) async fn wait_for_doubt(verdict: Option<watch::Receiver<Option<bool>>>) -> bool {
+    let Some(mut verdict) = verdict else {
+        return false;
+    };
+    match verdict.wait_for(Option::is_some).await {
+        Ok(value) => value.unwrap_or(false),
+        Err(_) => false,
+    }
+}
+
+pub(crate) async fn probe(
+    ctx: Arc<Ctx>,
+    spec: EndpointSpec,
+    gate: Option<watch::Sender<Gate>>,
+    doubt: Option<watch::Sender<Option<bool>>>,
+) {
     let ctx = &*ctx;
     let (tx, mut rx) = mpsc::unbounded_channel::<Connected>();
     let mut families = pin!(connect_all(ctx, &spec, tx).fuse());
@@ -89,14 +106,18 @@ pub(crate) async fn probe(ctx: Arc<Ctx>, spec: EndpointSpec, gate: Option<watch:
     let (session, rest) = tokio::join!(session, rest);
     connects.extend(rest);
 
-    ctx.observe(Observation::Endpoint(Box::new(EndpointProbe {
+    let probe = EndpointProbe {
         service: spec.service,
         role: spec.role.clone(),
         endpoint: spec.endpoint.clone(),
         depth: spec.depth,
         connects,
         session,
-    })));
+    };
+    if let Some(doubt) = doubt {
+        doubt.send_replace(Some(security_in_doubt(&probe)));
+    }
+    ctx.observe(Observation::Endpoint(Box::new(probe)));
 }
 
 /// Resolve and connect, both families at once; every attempt goes to `tx`.

@@ -38,11 +38,19 @@ pub(crate) async fn stability(ctx: Arc<Ctx>, spec: StabilitySpec, mut gate: watc
         return;
     };
     let step = ctx.step(StepKind::Stability, Some(spec.service), target, true);
+    let tls_client = ctx.tls.get(&spec.service).and_then(Option::clone);
     let sampled = stability::probe(
         &ctx.options.network,
         stability::Spec {
             addr,
-            greeting: spec.endpoint.security != Security::Tls,
+            mode: match (spec.endpoint.security, tls_client) {
+                (Security::Tls, Some(client)) => stability::Mode::TlsGreeting {
+                    client,
+                    host: spec.endpoint.host.clone(),
+                },
+                (Security::Tls, None) => stability::Mode::Connect,
+                _ => stability::Mode::Greeting,
+            },
             attempts: spec.attempts,
             timeout: ctx.timeout(),
             deadline: ctx.soft_deadline,

@@ -138,6 +138,7 @@ mod tests {
                 security: Security::Starttls,
             },
             depth,
+            trigger: crate::plan::Trigger::Always,
         }
     }
 

@@ -25,7 +25,7 @@ use tokio_util::sync::CancellationToken;
 use crate::account::Service;
 use crate::event::{Event, EventBody, RunId, StepKind, StepStatus};
 use crate::evidence::{DnsLookup, Endpoint, Observation, RecordKind, Report, Role};
-use crate::plan::{Plan, published_endpoints};
+use crate::plan::{Plan, Trigger, published_endpoints};
 
 use super::ProbeOptions;
 use super::dns::Dns;
@@ -176,15 +176,43 @@ async fn drive(ctx: Arc<Ctx>) {
             matches!(kind, RecordKind::Mx | RecordKind::Srv).then_some(lookup)
         });
     }
+    // Probes that run only if the configured endpoint's security is in
+    // doubt wait for its verdict on this channel.
+    type Verdict = (watch::Sender<Option<bool>>, watch::Receiver<Option<bool>>);
+    let mut doubts: HashMap<Service, Verdict> = plan
+        .endpoints
+        .iter()
+        .filter(|s| s.role == Role::Configured)
+        .map(|s| (s.service, watch::channel(None)))
+        .collect();
     let mut probed: HashSet<(Service, Endpoint)> = HashSet::new();
     for spec in &plan.endpoints {
         probed.insert((spec.service, spec.endpoint.clone()));
-        let gate = match spec.role {
-            Role::Configured => gates.remove(&spec.service),
-            _ => None,
+        if spec.trigger == Trigger::SecurityInDoubt {
+            let verdict = doubts.get(&spec.service).map(|(_, rx)| rx.clone());
+            let (ctx, spec) = (ctx.clone(), spec.clone());
+            tasks.spawn(quietly(async move {
+                if endpoint::wait_for_doubt(verdict).await {
+                    endpoint::probe(ctx, spec, None, None).await;
+                }
+            }));
+            continue;
+        }
+        let (gate, doubt) = match spec.role {
+            Role::Configured => (
+                gates.remove(&spec.service),
+                doubts.remove(&spec.service).map(|(tx, _)| tx),
+            ),
+            _ => (None, None),
         };
-        tasks.spawn(quietly(endpoint::probe(ctx.clone(), spec.clone(), gate)));
+        tasks.spawn(quietly(endpoint::probe(
+            ctx.clone(),
+            spec.clone(),
+            gate,
+            doubt,
+        )));
     }
+    drop(doubts);
     if let Some(store) = &plan.store {
         tasks.spawn(quietly(extras::store(ctx.clone(), store.clone())));
     }
@@ -196,7 +224,7 @@ async fn drive(ctx: Arc<Ctx>) {
             Ok(Some(lookup)) => {
                 for spec in published_endpoints(plan, &lookup) {
                     if probed.insert((spec.service, spec.endpoint.clone())) {
-                        tasks.spawn(quietly(endpoint::probe(ctx.clone(), spec, None)));
+                        tasks.spawn(quietly(endpoint::probe(ctx.clone(), spec, None, None)));
                     }
                 }
             }

@@ -1,0 +1,78 @@
+//! Keys on the settings form. Only the form's command keys (arrows, Tab,
+//! Enter, Esc, F1, Ctrl-C) are looked up in the key table; every other
+//! key is text for the focused field, so typing "q" types a q.
+
+use crossterm::event::KeyEvent;
+
+use super::super::form::FormTarget;
+use super::super::keys::{self, Action};
+use super::super::model::{AccountEntry, Model, Screen};
+use super::super::msg::Effect;
+use super::super::strings as s;
+use super::{info, quit, start_run};
+
+pub(super) fn key(model: &mut Model, key: KeyEvent) -> Option<Effect> {
+    let Some(form) = model.form.as_mut() else {
+        model.screen = Screen::Account;
+        return None;
+    };
+    match keys::action(Screen::Form, &key) {
+        Some(Action::ForceQuit) => return quit(model),
+        Some(Action::Help) => model.help = true,
+        Some(Action::NextField) => form.next(),
+        Some(Action::PrevField) => form.prev(),
+        Some(Action::Left) => form.left_right(key, false),
+        Some(Action::Right) => form.left_right(key, true),
+        Some(Action::Back) => {
+            model.screen = form.return_to;
+            model.form = None;
+        }
+        Some(Action::Enter) => return apply(model),
+        _ => form.type_key(key),
+    }
+    None
+}
+
+/// Enter: take the settings. After a check, check again right away (the
+/// user came to fix something); otherwise go back where the form was
+/// opened from.
+fn apply(model: &mut Model) -> Option<Effect> {
+    let form = model.form.as_mut()?;
+    let Ok(account) = form.apply() else {
+        return None;
+    };
+    let (target, return_to) = (form.target, form.return_to);
+    model.form = None;
+    let index = match target {
+        FormTarget::Existing(index) => {
+            let entry = model.accounts.get_mut(index)?;
+            entry.account = account;
+            index
+        }
+        FormTarget::New => {
+            let mut entry = AccountEntry::new(account, None);
+            entry.is_new = true;
+            model.accounts.push(entry);
+            model.accounts.len() - 1
+        }
+    };
+    match return_to {
+        Screen::Verdict | Screen::Log => {
+            let scope = model.last.as_ref().map(|o| o.scope).unwrap_or_default();
+            start_run(model, index, scope)
+        }
+        _ => {
+            if target == FormTarget::New {
+                // Straight on to the symptom question for the new account.
+                model.account_cursor = index;
+                model.chosen = Some(index);
+                model.symptom_cursor = 0;
+                model.screen = Screen::Symptom;
+            } else {
+                model.screen = return_to;
+                model.flash = Some(info(s::EDIT_APPLIED.into()));
+            }
+            None
+        }
+    }
+}
