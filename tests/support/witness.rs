@@ -87,7 +87,8 @@ impl Case {
     }
 
     /// Holds a logged-in POP3 session of `user` over TLS (995) from this
-    /// client's address until the returned guard drops.
+    /// client's address until the returned guard drops; returns once a
+    /// second login of `user` from here is refused with `[IN-USE]`.
     pub fn hold_pop3_session(&self, user: &str) -> HeldSession {
         let mut cmd = self.client.command("openssl");
         cmd.args(["s_client", "-quiet", "-connect", &format!("{MAIL_IP}:995")])
@@ -132,6 +133,7 @@ impl Case {
             let logged_in = line.starts_with("+OK Logged in");
             seen.push(line);
             if logged_in {
+                self.wait_for_pop3_lock(user);
                 return held;
             }
         }
@@ -139,6 +141,29 @@ impl Case {
         self.fail(format!(
             "harness: could not hold a POP3 session of {user}; server said: {seen:?}"
         ))
+    }
+}
+
+impl Case {
+    /// Dovecot registers a session for its connection limit a moment after
+    /// "+OK Logged in": poll (bounded) until a second login is refused.
+    fn wait_for_pop3_lock(&self, user: &str) {
+        let url = format!("pop3s://{MAIL_HOST}/");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let second = self.curl_login(&url, user, PASSWORD);
+            let locked = !second.success() && second.stderr.contains("[IN-USE]");
+            if locked {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.fail(format!(
+                    "harness: the held POP3 session of {user} does not lock the mailbox\n{}",
+                    second.describe()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 }
 
