@@ -15,6 +15,12 @@
 //! server namespace matching that client's address only, a held POP3
 //! session, a full tmpfs. A reaper process (`reaper.sh`) removes namespaces,
 //! processes, mounts and the temp dir when the binary exits, however it ends.
+//!
+//! Run them as root (`cargo test --test real_connect --test real_login
+//! --test real_relay_store`); elsewhere each test prints `SKIPPED: <reason>`
+//! and passes, unless `MAILFIX_REQUIRE_REAL_SERVERS=1` (as `.ci/run` sets).
+//! Server configs: `tests/servers/`; server logs land in the temp dir and
+//! every failure message quotes the lines about the test's client address.
 #![allow(dead_code)]
 
 pub mod certs;
