@@ -3,6 +3,8 @@
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::process::Command;
 use std::time::Duration;
 
 use base64::Engine;
@@ -27,7 +29,7 @@ pub struct Check<'a> {
 
 impl Case {
     /// Writes `account` as this test's config file and runs
-    /// `mailfix check --json --config F --timeout 2 --dns-server 10.231.1.53:53`
+    /// `mailfix --timeout 2 --dns-server 10.231.1.53:53 check --json --config F`
     /// in the client namespace. Fails the test if any password shows up in
     /// mailfix's output.
     pub fn check(&self, account: &Account) -> Check<'_> {
@@ -37,12 +39,31 @@ impl Case {
         {
             self.fail(format!("cannot write {}: {e}", config.display()));
         }
+        let mut cmd = self.mailfix(&["check", "--json"]);
+        cmd.arg("--config").arg(&config);
+        self.run_check(cmd, &account.name)
+    }
+
+    /// This test's `HOME`: a scratch directory, where the mail clients'
+    /// files go when a test wants them found at their usual places.
+    pub fn home(&self) -> PathBuf {
+        self.path("home")
+    }
+
+    /// This test's `XDG_CONFIG_HOME` (a scratch directory).
+    pub fn xdg_config_home(&self) -> PathBuf {
+        self.path("xdg_config_home")
+    }
+
+    /// `mailfix --timeout 2 --dns-server 10.231.1.53:53 ARGS…` in the client
+    /// namespace, with `HOME` and the XDG directories in this test's
+    /// scratch directory, no proxies and no colour.
+    pub fn mailfix(&self, args: &[&str]) -> Command {
         let bin = env!("CARGO_BIN_EXE_mailfix");
         let mut cmd = self.client.command(bin);
-        cmd.args(["check", "--json", "--config"])
-            .arg(&config)
-            .args(["--timeout", &MAILFIX_TIMEOUT_SECS.to_string()])
-            .args(["--dns-server", &format!("{DNS_IP}:53")]);
+        cmd.args(["--timeout", &MAILFIX_TIMEOUT_SECS.to_string()])
+            .args(["--dns-server", &format!("{DNS_IP}:53")])
+            .args(args);
         for var in [
             "HOME",
             "XDG_CONFIG_HOME",
@@ -64,22 +85,49 @@ impl Case {
             "ALL_PROXY",
             "NO_PROXY",
             "RUST_LOG",
+            "SSL_CERT_FILE",
+            "SSL_CERT_DIR",
         ] {
             cmd.env_remove(var);
         }
         cmd.env("NO_COLOR", "1")
             .env("TERM", "dumb")
             .env("RUST_BACKTRACE", "1");
+        cmd
+    }
+
+    /// Runs `cmd` (a `mailfix check --json` from [`Case::mailfix`]) that
+    /// checks the one account `account`. Fails the test if any password
+    /// shows up in mailfix's output.
+    pub fn run_check(&self, mut cmd: Command, account: &str) -> Check<'_> {
         let ran = proc::run(&mut cmd, WALL_LIMIT).unwrap_or_else(|e| self.fail(e));
         let json = parse_single_object(&ran.stdout);
         let check = Check {
             case: self,
-            account: account.name.clone(),
+            account: account.to_string(),
             ran,
             json,
         };
         check.expect_no_secrets();
         check
+    }
+
+    /// Fails the test if a password (or its base64 form) appears in the
+    /// output of `ran`, a mailfix run.
+    pub fn expect_no_secrets_in(&self, ran: &Ran) {
+        for secret in secrets() {
+            for (stream, text) in [("stdout", &ran.stdout), ("stderr", &ran.stderr)] {
+                if text.contains(&secret) {
+                    // Do not print the output: it holds the secret.
+                    self.fail(format!(
+                        "a password (or its base64 form) appears in the {stream} of `{}` \
+                         (exit {:?})",
+                        proc::redact(&ran.line),
+                        ran.code()
+                    ));
+                }
+            }
+        }
     }
 }
 
@@ -129,18 +177,7 @@ impl Check<'_> {
 
     /// No password, in clear or as a SASL PLAIN/base64 blob, in any output.
     fn expect_no_secrets(&self) {
-        for secret in secrets() {
-            for (stream, text) in [("stdout", &self.ran.stdout), ("stderr", &self.ran.stderr)] {
-                if text.contains(&secret) {
-                    // Do not print the output: it holds the secret.
-                    self.case.fail(format!(
-                        "a password (or its base64 form) appears in mailfix's {stream} \
-                         (exit {:?})",
-                        self.ran.code()
-                    ));
-                }
-            }
-        }
+        self.case.expect_no_secrets_in(&self.ran);
     }
 
     pub fn fail(&self, message: impl std::fmt::Display) -> ! {

@@ -1,4 +1,5 @@
-//! The server config templates in `tests/servers/`, with `{{KEY}}` placeholders.
+//! Templates with `{{KEY}}` placeholders: the server configs in
+//! `tests/servers/`, and other test files filled in at test time.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -10,8 +11,13 @@ pub fn templates_dir() -> PathBuf {
 /// Fills `tests/servers/<name>` with `vars` and writes it to `dest`. Every
 /// placeholder must be filled.
 pub fn render_to(name: &str, vars: &[(&str, String)], dest: &Path) -> Result<(), String> {
-    let source = templates_dir().join(name);
-    let mut text = fs::read_to_string(&source).map_err(|e| format!("{}: {e}", source.display()))?;
+    fill_file(&templates_dir().join(name), vars, dest)
+}
+
+/// Fills the template at `source` with `vars` and writes it to `dest`.
+/// Every placeholder must be filled.
+pub fn fill_file(source: &Path, vars: &[(&str, String)], dest: &Path) -> Result<(), String> {
+    let mut text = fs::read_to_string(source).map_err(|e| format!("{}: {e}", source.display()))?;
     for (key, value) in vars {
         text = text.replace(&format!("{{{{{key}}}}}"), value);
     }
