@@ -2,15 +2,17 @@
 //! clients' settings (issue 6), checked straight from their files.
 //!
 //! The sample files in `tests/data/real_import/` are templates written for
-//! the harness's servers (`{{HOST}}`, `{{USER}}`, `{{CA_FILE}}`, …); each
-//! test fills them into its own scratch `HOME`, where the passwords live in
-//! `~/.mail-password` as people keep them, and runs
-//! `mailfix check --from KIND [--file F] ACCOUNT --json` in a client
-//! namespace. A healthy account must come out healthy with every login
-//! made with the imported password; a password command that fails, hangs
-//! or prints nothing must be reported as such, with no login attempt on
-//! the servers; a wrong password in the file must be login cause 1.
-//! Needs root; see tests/support/mod.rs for the topology.
+//! the harness's servers (`{{HOST}}`, `{{USER}}`, `{{CA_FILE}}`, …). Each
+//! test fills them into its own scratch `HOME` (msmtp, mbsync) or
+//! `XDG_CONFIG_HOME` (aerc, himalaya v1) at the client's usual place, or
+//! elsewhere for the variants, with the password in `~/.mail-password` as
+//! people keep it, and runs `mailfix check --json --from KIND [--file F]
+//! ACCOUNT` in a client namespace. A healthy account must come out healthy
+//! with every login made with the imported password; a password command
+//! that fails, hangs or prints nothing must be reported as a problem of the
+//! password source, with no login attempt on the servers; a wrong password
+//! in the file must be login cause 1. Needs root; see tests/support/mod.rs
+//! for the topology.
 
 mod support;
 
@@ -23,6 +25,7 @@ use rstest::rstest;
 use serde_json::Value;
 
 use support::check::Check;
+use support::netns;
 use support::proc;
 use support::template::fill_file;
 use support::world::{Case, Log};
@@ -33,11 +36,13 @@ const PASSWORD_FILE: &str = ".mail-password";
 const EMPTY_PASSWORD_FILE: &str = ".mail-password-empty";
 /// Where `mbsyncrc` expects the CA (`CertificateFile ~/…`).
 const HOME_CA: &str = ".cert/mailfix-test-ca.pem";
-/// The Maildir `mbsyncrc` syncs into (its `Inbox`).
+/// The Maildir `mbsyncrc` syncs INBOX into (its `Inbox`).
 const HOME_INBOX: &str = "Mail/alice/INBOX";
+/// The same for `mbsyncrc-old`.
+const OLD_INBOX: &str = "Maildir/old/INBOX";
 
 /// The test's `HOME` as a mail client user has it: the password files, the
-/// CA where `mbsyncrc` names it, the Maildir mbsync made.
+/// CA where `mbsyncrc` names it, the Maildirs mbsync made.
 fn prepare_home(case: &Case) -> PathBuf {
     let home = case.home();
     let ca = home.join(HOME_CA);
@@ -47,8 +52,10 @@ fn prepare_home(case: &Case) -> PathBuf {
         write_private(&home.join(EMPTY_PASSWORD_FILE), "")?;
         fs::create_dir_all(ca.parent().unwrap_or(&home))?;
         fs::copy(&case.world.ca_file, &ca)?;
-        for sub in ["cur", "new", "tmp"] {
-            fs::create_dir_all(home.join(HOME_INBOX).join(sub))?;
+        for inbox in [HOME_INBOX, OLD_INBOX] {
+            for sub in ["cur", "new", "tmp"] {
+                fs::create_dir_all(home.join(inbox).join(sub))?;
+            }
         }
         Ok(())
     })();
@@ -64,8 +71,8 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 /// Fills sample `name` with the harness's server, user, passwords and CA
-/// and writes it to `dest` (relative to the test's `HOME`).
-fn stage(case: &Case, name: &str, dest: &str) -> PathBuf {
+/// and writes it to `dest`.
+fn stage(case: &Case, name: &str, dest: &Path) -> PathBuf {
     let vars = [
         ("HOST", MAIL_HOST.to_string()),
         ("USER", ALICE.to_string()),
@@ -77,13 +84,23 @@ fn stage(case: &Case, name: &str, dest: &str) -> PathBuf {
     let source = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(SAMPLES)
         .join(name);
-    let dest = case.home().join(dest);
     if let Some(dir) = dest.parent() {
         let _ = fs::create_dir_all(dir);
     }
-    fill_file(&source, &vars, &dest).unwrap_or_else(|e| case.fail(e));
-    let _ = fs::set_permissions(&dest, fs::Permissions::from_mode(0o600));
-    dest
+    fill_file(&source, &vars, dest).unwrap_or_else(|e| case.fail(e));
+    let _ = fs::set_permissions(dest, fs::Permissions::from_mode(0o600));
+    dest.to_path_buf()
+}
+
+/// Where a sample goes.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    /// The client's usual place under `HOME`: found without `--file`.
+    UsualInHome(&'static str),
+    /// The client's usual place under `XDG_CONFIG_HOME`: found without `--file`.
+    UsualInConfig(&'static str),
+    /// Elsewhere under `HOME`: named with `--file`.
+    Elsewhere(&'static str),
 }
 
 /// A foreign file, where it is, and what the test trusts the CA through.
@@ -91,8 +108,7 @@ fn stage(case: &Case, name: &str, dest: &str) -> PathBuf {
 struct Sample {
     kind: &'static str,
     name: &'static str,
-    /// Relative to `HOME`; the client's usual place where there is one.
-    dest: &'static str,
+    place: Place,
     /// The client has no CA setting in this file: the test CA is trusted
     /// through `SSL_CERT_FILE`, as the client itself would trust it.
     ca_from_env: bool,
@@ -101,56 +117,71 @@ struct Sample {
 const MSMTP: Sample = Sample {
     kind: "msmtp",
     name: "msmtprc",
-    dest: ".msmtprc",
+    place: Place::UsualInHome(".msmtprc"),
     ca_from_env: false,
 };
 const MBSYNC: Sample = Sample {
     kind: "mbsync",
     name: "mbsyncrc",
-    dest: ".mbsyncrc",
+    place: Place::UsualInHome(".mbsyncrc"),
     ca_from_env: false,
 };
 const MBSYNC_OLD: Sample = Sample {
     kind: "mbsync",
     name: "mbsyncrc-old",
-    dest: "old/mbsyncrc",
+    place: Place::Elsewhere("old/mbsyncrc"),
     ca_from_env: false,
 };
 const MBSYNC_STARTTLS: Sample = Sample {
     kind: "isync",
     name: "mbsyncrc-starttls",
-    dest: "starttls/mbsyncrc",
+    place: Place::Elsewhere("starttls/mbsyncrc"),
     ca_from_env: false,
 };
 const AERC: Sample = Sample {
     kind: "aerc",
     name: "accounts.conf",
-    dest: "aerc/accounts.conf",
+    place: Place::UsualInConfig("aerc/accounts.conf"),
     ca_from_env: true,
 };
 const HIMALAYA_V1: Sample = Sample {
     kind: "himalaya",
     name: "himalaya-v1.toml",
-    dest: "himalaya/v1/config.toml",
+    place: Place::UsualInConfig("himalaya/config.toml"),
     ca_from_env: true,
 };
 const HIMALAYA_LEGACY: Sample = Sample {
     kind: "himalaya",
     name: "himalaya-legacy.toml",
-    dest: "himalaya/legacy/config.toml",
+    place: Place::Elsewhere("himalaya/legacy/config.toml"),
     ca_from_env: true,
 };
 
-/// `mailfix check --json --from KIND --file FILE ACCOUNT` on `sample`,
-/// staged in the test's `HOME`; `json_name` is the name mailfix reports.
-fn check_from<'c>(case: &'c Case, sample: Sample, account: &str, json_name: &str) -> Check<'c> {
-    let file = stage(case, sample.name, sample.dest);
-    let mut cmd = case.mailfix(&["check", "--json", "--from", sample.kind, "--file"]);
-    cmd.arg(&file).arg(account);
+impl Sample {
+    /// Fills the sample into its place in the test's scratch directories.
+    fn stage(self, case: &Case) -> PathBuf {
+        let dest = match self.place {
+            Place::UsualInHome(rel) | Place::Elsewhere(rel) => case.home().join(rel),
+            Place::UsualInConfig(rel) => case.xdg_config_home().join(rel),
+        };
+        stage(case, self.name, &dest)
+    }
+}
+
+/// `mailfix check --json --from KIND [--file FILE] ACCOUNT` on `sample`,
+/// staged in the test's scratch directories (`--file` only when it is not
+/// at the client's usual place).
+fn check_from<'c>(case: &'c Case, sample: Sample, account: &str) -> Check<'c> {
+    let file = sample.stage(case);
+    let mut cmd = case.mailfix(&["check", "--json", "--from", sample.kind]);
+    if let Place::Elsewhere(_) = sample.place {
+        cmd.arg("--file").arg(&file);
+    }
+    cmd.arg(account);
     if sample.ca_from_env {
         cmd.env("SSL_CERT_FILE", &case.world.ca_file);
     }
-    case.run_check(cmd, json_name)
+    case.run_check(cmd, account)
 }
 
 /// `(service, target)` of the steps of `step` that ended `ok`.
@@ -192,7 +223,10 @@ fn expect_logins(check: &Check<'_>, logins: &[(&str, u16)]) {
 /// as ended.
 fn postfix_auth_counts(case: &Case) -> Vec<String> {
     let lines = case.wait_log(Log::Postfix, Duration::from_secs(3), |lines| {
-        let opened = lines.iter().filter(|l| l.contains(": connect from")).count();
+        let opened = lines
+            .iter()
+            .filter(|l| l.contains(": connect from"))
+            .count();
         let closed = lines
             .iter()
             .filter(|l| l.contains(": disconnect from"))
@@ -232,22 +266,21 @@ fn expect_postfix_auth(case: &Case, check: &Check<'_>) {
 /// One account, read from its client's file, checked healthy against the
 /// real servers with the logins it names.
 #[rstest]
-#[case::mbsync_old_ssltype(MBSYNC_OLD, "old", "old", &[("incoming", 993)])]
-#[case::mbsync_starttls_passcmd(MBSYNC_STARTTLS, "alice", "alice", &[("incoming", 143)])]
-#[case::aerc_imaps_smtp_plain(AERC, "Alice", "Alice", &[("incoming", 993), ("outgoing", 587)])]
-#[case::himalaya_v1(HIMALAYA_V1, "alice", "alice", &[("incoming", 993), ("outgoing", 465)])]
-#[case::himalaya_legacy(HIMALAYA_LEGACY, "alice", "alice", &[("incoming", 143), ("outgoing", 587)])]
-#[case::msmtp_inherited_tls(MSMTP, "alice-tls", "alice-tls", &[("outgoing", 465)])]
+#[case::mbsync_old_ssltype(MBSYNC_OLD, "old", &[("incoming", 993)])]
+#[case::mbsync_starttls_passcmd(MBSYNC_STARTTLS, "alice", &[("incoming", 143)])]
+#[case::aerc_imaps_smtp_plain(AERC, "Alice", &[("incoming", 993), ("outgoing", 587)])]
+#[case::himalaya_v1(HIMALAYA_V1, "alice", &[("incoming", 993), ("outgoing", 465)])]
+#[case::himalaya_legacy(HIMALAYA_LEGACY, "alice", &[("incoming", 143), ("outgoing", 587)])]
+#[case::msmtp_inherited_tls(MSMTP, "alice-tls", &[("outgoing", 465)])]
 fn foreign_file_checks_healthy(
     #[case] sample: Sample,
     #[case] account: &str,
-    #[case] json_name: &str,
     #[case] logins: &[(&str, u16)],
 ) {
     let Some(w) = world() else { return };
     let case = w.case(&format!("import_{}_{account}", sample.name));
     prepare_home(&case);
-    let check = check_from(&case, sample, account, json_name);
+    let check = check_from(&case, sample, account);
     check.expect_healthy();
     expect_logins(&check, logins);
     if logins.iter().any(|(s, _)| *s == "incoming") {
@@ -267,8 +300,8 @@ fn msmtp_and_mbsync_in_their_usual_places_check_healthy_with_one_command() {
     let Some(w) = world() else { return };
     let case = w.case("import_msmtp_mbsync_paired");
     let home = prepare_home(&case);
-    stage(&case, MSMTP.name, MSMTP.dest);
-    stage(&case, MBSYNC.name, MBSYNC.dest);
+    MSMTP.stage(&case);
+    MBSYNC.stage(&case);
 
     let cmd = case.mailfix(&["check", "--json", "--from", "msmtp", "default"]);
     let check = case.run_check(cmd, "alice");
@@ -296,8 +329,8 @@ fn imported_config_checks_healthy_and_holds_no_password() {
     let Some(w) = world() else { return };
     let case = w.case("import_then_check");
     prepare_home(&case);
-    stage(&case, MSMTP.name, MSMTP.dest);
-    let mbsyncrc = stage(&case, MBSYNC.name, MBSYNC.dest);
+    MSMTP.stage(&case);
+    let mbsyncrc = MBSYNC.stage(&case);
     let config = case.path("imported.toml");
 
     let mut import = case.mailfix(&["import", "--from", "mbsync"]);
@@ -310,7 +343,7 @@ fn imported_config_checks_healthy_and_holds_no_password() {
     let text = fs::read_to_string(&config).unwrap_or_else(|e| case.fail(e));
     for needle in [
         "password_command = \"cat ~/.mail-password\"",
-        "protocol = \"smtp\"",
+        "[accounts.outgoing]",
         "protocol = \"imap\"",
     ] {
         if !text.contains(needle) {
@@ -328,7 +361,7 @@ fn imported_config_checks_healthy_and_holds_no_password() {
     expect_logins(&check, &[("incoming", 993), ("outgoing", 587)]);
 
     // The old mbsync file holds a literal `Pass`: printed, it is left out.
-    let old = stage(&case, MBSYNC_OLD.name, MBSYNC_OLD.dest);
+    let old = MBSYNC_OLD.stage(&case);
     let mut print = case.mailfix(&["import", "--from", "mbsync"]);
     print.arg(&old);
     let ran = proc::run(&mut print, Duration::from_secs(30)).unwrap_or_else(|e| case.fail(e));
@@ -344,17 +377,16 @@ fn imported_config_checks_healthy_and_holds_no_password() {
 /// A password written in the foreign file is the one mailfix logs in with:
 /// a wrong one is login cause 1, and Dovecot saw the failed login.
 #[rstest]
-#[case::mbsync_pass(MBSYNC_OLD, "wrong", "wrong")]
-#[case::aerc_url_password(AERC, "Wrong", "Wrong")]
+#[case::mbsync_pass(MBSYNC_OLD, "wrong")]
+#[case::aerc_url_password(AERC, "Wrong")]
 fn wrong_password_in_the_foreign_file_is_rejected_credentials(
     #[case] sample: Sample,
     #[case] account: &str,
-    #[case] json_name: &str,
 ) {
     let Some(w) = world() else { return };
     let case = w.case(&format!("import_wrong_{}", sample.name));
     prepare_home(&case);
-    let check = check_from(&case, sample, account, json_name);
+    let check = check_from(&case, sample, account);
     check.expect_first("incoming", "login", 1);
     let attempts = case.wait_log(Log::Dovecot, Duration::from_secs(3), |lines| {
         lines.iter().any(|l| l.contains("auth failed"))
@@ -369,7 +401,8 @@ fn wrong_password_in_the_foreign_file_is_rejected_credentials(
 enum Mode {
     /// The command exits non-zero (`cat` of a missing file).
     Fails,
-    /// The command never ends and is killed after `--timeout`.
+    /// The command does not finish within `--timeout` (it would print the
+    /// password after a minute) and is killed with what it started.
     Hangs,
     /// The command succeeds and prints nothing (an empty file).
     Silent,
@@ -388,7 +421,7 @@ impl Mode {
     fn command(self) -> &'static str {
         match self {
             Mode::Fails => "cat ~/.mail-password-missing",
-            Mode::Hangs => "sleep 60",
+            Mode::Hangs => "sleep 60 && cat ~/.mail-password",
             Mode::Silent => "cat ~/.mail-password-empty",
         }
     }
@@ -461,7 +494,7 @@ fn password_command_without_a_password_is_its_own_problem_and_no_login_is_tried(
     let (sample, account, services) = source.sample(mode);
     let check = match source {
         Source::PasswordCommand => {
-            let file = stage(&case, sample.name, sample.dest);
+            let file = sample.stage(&case);
             let config = case.path("imported.toml");
             let mut import = case.mailfix(&["import", "--from", sample.kind]);
             import.arg(&file).arg("-o").arg(&config);
@@ -475,10 +508,18 @@ fn password_command_without_a_password_is_its_own_problem_and_no_login_is_tried(
             cmd.env("SSL_CERT_FILE", &case.world.ca_file);
             case.run_check(cmd, &account)
         }
-        _ => check_from(&case, sample, &account, &account),
+        _ => check_from(&case, sample, &account),
     };
     expect_password_problem(&check, services, mode);
     expect_servers_reached_without_login(&case, &check, services);
+    // mailfix has exited: a password command still running in the client
+    // namespace would be one its timeout did not kill.
+    let left = netns::pids(&case.client.name);
+    if !left.is_empty() {
+        check.fail(format!(
+            "processes left running in the client namespace after the check: {left:?}"
+        ));
+    }
 }
 
 /// Exit 1, no finding at all (the servers are fine), and for each of

@@ -17,7 +17,7 @@
 //! processes, mounts and the temp dir when the binary exits, however it ends.
 //!
 //! Run them as root (`cargo test --test real_connect --test real_login
-//! --test real_relay_store`); elsewhere each test prints `SKIPPED: <reason>`
+//! --test real_relay_store --test real_import`); elsewhere each test prints `SKIPPED: <reason>`
 //! and passes, unless `MAILFIX_REQUIRE_REAL_SERVERS=1` (as `.ci/run` sets).
 //! Server configs: `tests/servers/`; server logs land in the temp dir and
 //! every failure message quotes the lines about the test's client address.
@@ -39,6 +39,8 @@ pub mod world;
 
 use std::net::Ipv4Addr;
 
+// Not every test binary writes mailfix configs of its own.
+#[allow(unused_imports)]
 pub use config::Account;
 pub use world::world;
 
