@@ -90,7 +90,7 @@ pub fn expect_postfix_auth(case: &Case, check: &Check<'_>) {
 }
 
 /// Exit 1, no finding at all (the servers are fine), and for each of
-/// `services` a problem note that names `the command `COMMAND`` and says
+/// `services` a problem note that names `password command `COMMAND`` and says
 /// `says` about it.
 pub fn expect_password_problem(check: &Check<'_>, services: &[&str], command: &str, says: &str) {
     let json = check.json.as_ref().unwrap_or_else(|e| check.fail(e));
@@ -104,7 +104,7 @@ pub fn expect_password_problem(check: &Check<'_>, services: &[&str], command: &s
              problem), got {findings:?}"
         ));
     }
-    let source = format!("the command `{command}`");
+    let source = format!("password command `{command}`");
     for service in services {
         let found = json["notes"].as_array().into_iter().flatten().any(|n| {
             n["service"] == *service
