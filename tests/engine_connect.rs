@@ -252,21 +252,23 @@ async fn the_other_security_mode_is_tried_only_in_doubt() {
             RecordType::A,
             Answer::Records(vec![a("127.0.0.2")]),
         );
-        // A plaintext SMTP server on 587: fine for STARTTLS, plain text
-        // where a TLS ServerHello was due for implicit TLS.
+        // A plaintext SMTP server on 2525 (no standard port, so only the
+        // doubt probe can try its other mode): fine for STARTTLS, plain
+        // text where a TLS ServerHello was due for implicit TLS.
         world
-            .answering("127.0.0.2:587", "220 mail ESMTP\r\n")
+            .answering("127.0.0.2:2525", "220 mail ESMTP\r\n")
             .await
             .refusing("127.0.0.2:465")
+            .refusing("127.0.0.2:587")
             .refusing("127.0.0.2:25");
         let mut account = imap_account("mail.example.org", 993, Security::Tls);
         account.incoming = None;
-        account.outgoing = Some(server(Protocol::Smtp, "mail.example.org", 587, configured));
+        account.outgoing = Some(server(Protocol::Smtp, "mail.example.org", 2525, configured));
         let plan = plan(&account, Scope::Everything, limits(800));
         let (report, _) = run_plan(plan, world.options(), 1).await;
         let other = report
             .probes_for(Service::Outgoing)
-            .any(|p| p.endpoint.port == 587 && p.endpoint.security != configured);
+            .any(|p| p.endpoint.port == 2525 && p.endpoint.security != configured);
         assert_eq!(other, expect_other, "configured {configured:?}");
     }
 }
