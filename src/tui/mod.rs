@@ -72,6 +72,10 @@ pub struct Launch {
     pub timeout: Duration,
     /// Running on the embedded lab.
     pub demo: bool,
+    /// How to probe an account the user starts in the wizard (from an
+    /// e-mail address or an empty form): the `--dns-server` and pin
+    /// directory of a real run, the lab's DNS and network in the demo.
+    pub base_options: ProbeOptions,
 }
 
 impl Launch {
@@ -95,11 +99,7 @@ impl Launch {
     pub fn context(&self) -> runtime::Context {
         runtime::Context {
             options: self.accounts.iter().map(|a| a.options.clone()).collect(),
-            fallback: self
-                .accounts
-                .first()
-                .map(|a| a.options.clone())
-                .unwrap_or_default(),
+            fallback: self.base_options.clone(),
             config_path: self.config_path.clone(),
             limits: Limits::from_timeout(self.timeout),
             export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
