@@ -252,14 +252,14 @@ async fn the_other_security_mode_is_tried_only_in_doubt() {
             RecordType::A,
             Answer::Records(vec![a("127.0.0.2")]),
         );
-        // A plaintext SMTP server on 2525: fine for STARTTLS, plain text
-        // where a TLS ServerHello was due for implicit TLS. (Not a
-        // standard port, so only the doubt can bring the other mode.)
+        // A plaintext SMTP server on 2525 (no standard port, so only the
+        // doubt probe can try its other mode): fine for STARTTLS, plain
+        // text where a TLS ServerHello was due for implicit TLS.
         world
             .answering("127.0.0.2:2525", "220 mail ESMTP\r\n")
             .await
-            .refusing("127.0.0.2:587")
             .refusing("127.0.0.2:465")
+            .refusing("127.0.0.2:587")
             .refusing("127.0.0.2:25");
         let mut account = imap_account("mail.example.org", 993, Security::Tls);
         account.incoming = None;

@@ -42,7 +42,7 @@ fn tlstype_account_store_and_channel() {
                 "/home/alice/certs/work-ca.pem"
             )),
             outgoing: None,
-            store: maildir("/home/alice/Mail/work/"),
+            store: maildir("/home/alice/Mail/work/INBOX"),
         }
     );
 }
@@ -64,7 +64,8 @@ fn lowercase_keywords_plus_prefixed_passcmd_and_several_mechanisms() {
             cmd("gpg -q --for-your-eyes-only -d ~/.mailpass.gpg")
         ))
     );
-    assert_eq!(home.account.store, maildir("/home/alice/Mail/home/"));
+    // No `Inbox`: mbsync keeps INBOX in ~/Maildir, whatever `Path` says.
+    assert_eq!(home.account.store, maildir("/home/alice/Maildir"));
     // `User alice` is no address: the account has none (pairing may add it).
     assert_eq!(home.account.email, "");
     assert!(warning_line(home, "no e-mail address").is_some());
@@ -107,7 +108,7 @@ fn old_ssltype_master_slave_and_inline_store() {
                 lit("s3cret with spaces")
             )),
             outgoing: None,
-            store: maildir("/home/alice/Maildir/old/"),
+            store: maildir("/home/alice/Maildir/old/INBOX"),
         }
     );
     let plain = account(&imported, "plain");
@@ -188,6 +189,26 @@ fn tlstype_wins_over_the_older_ssltype() {
             .security,
         S::Starttls
     );
+}
+
+/// The store checked is the local INBOX, where new mail lands: `Inbox`,
+/// else mbsync's default ~/Maildir. `Path` holds the other folders and is
+/// no Maildir itself with `SubFolders Verbatim` or `Legacy`.
+#[rstest]
+#[case::inbox_inside_path(
+    "Path ~/Mail/a/\nInbox ~/Mail/a/INBOX\nSubFolders Verbatim\n",
+    "/home/alice/Mail/a/INBOX"
+)]
+#[case::inbox_elsewhere("Inbox /var/mail/a\nPath ~/Mail/a/\n", "/var/mail/a")]
+#[case::path_only("Path ~/Mail/a/\n", "/home/alice/Maildir")]
+#[case::neither("SubFolders Maildir++\n", "/home/alice/Maildir")]
+fn the_store_is_the_local_inbox(#[case] store: &str, #[case] expected: &str) {
+    let text = format!(
+        "IMAPAccount a\nHost h.example\n\nIMAPStore a-remote\nAccount a\n\n\
+         MaildirStore a-local\n{store}\nChannel a\nFar :a-remote:\nNear :a-local:\n"
+    );
+    let imported = parse_text(Kind::Mbsync, &text).unwrap();
+    assert_eq!(account(&imported, "a").account.store, maildir(expected));
 }
 
 #[rstest]

@@ -26,6 +26,17 @@ async fn a_file_size_limit_is_reported_as_too_large() {
         format: StoreFormat::Maildir,
     };
     let got = check(&settings, None).await;
+    // Lift the limit before anything else writes: it covers the whole
+    // process, the test harness's own output included (a log file larger
+    // than the limit would otherwise make the harness fail silently).
+    let unlimited = libc::rlimit {
+        rlim_cur: libc::RLIM_INFINITY,
+        rlim_max: libc::RLIM_INFINITY,
+    };
+    // SAFETY: a plain syscall restoring the limit set above.
+    unsafe {
+        assert_eq!(libc::setrlimit(libc::RLIMIT_FSIZE, &unlimited), 0);
+    }
     assert!(
         matches!(
             got.write_test,

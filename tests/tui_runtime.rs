@@ -164,7 +164,13 @@ async fn keys_run_a_check_to_the_verdict_then_export_and_quit() {
     assert_eq!(written.len(), 1, "{written:?}");
     assert!(written[0].ends_with("mailfix-report-loopback.md"));
     let text = std::fs::read_to_string(&written[0]).unwrap();
-    assert!(text.starts_with("# mailfix report: loopback"));
+    // The helpdesk report of `output::markdown`, as `check --report` writes it.
+    assert!(
+        text.starts_with("# mailfix report\n\n- Generated: "),
+        "{text}"
+    );
+    assert!(text.contains("## Account loopback"), "{text}");
+    assert!(text.contains("### Steps"), "{text}");
     assert!(!text.contains(PASSWORD));
 }
 

@@ -10,9 +10,10 @@ use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use rstest::rstest;
 
-use mailfix::event::RunId;
+use mailfix::account::Service;
+use mailfix::event::{EventBody, RunId};
 use mailfix::finding::Diagnosis;
-use mailfix::tui::{Model, view};
+use mailfix::tui::{Model, Msg, update, view};
 
 use tui_fixtures::*;
 
@@ -61,6 +62,177 @@ fn probing_mid_run() {
     let mut m = model();
     let run = start(&mut m, 0, 0);
     send_steps(&mut m, run);
+    assert_snapshot!(render(&m));
+}
+
+/// A run with more steps than lines: the local block shrinks to its
+/// heading, and what went fine merges into one row per run of steps.
+#[test]
+fn probing_a_long_run_compacts() {
+    use mailfix::account::Service::{Incoming, Outgoing};
+    use mailfix::event::StepKind::*;
+    use mailfix::event::StepStatus::*;
+    let mut m = model();
+    let run = start(&mut m, 0, 0);
+    let (imap, smtp) = ("mail.example.org:993", "mail.example.org:587");
+    let steps = [
+        step(
+            1,
+            None,
+            Local,
+            "interfaces and routes",
+            true,
+            Ok,
+            "eth0",
+            Some(1.0),
+        ),
+        step(
+            2,
+            Some(Incoming),
+            Dns,
+            "mail.example.org A",
+            true,
+            Ok,
+            "203.0.113.7",
+            Some(3.0),
+        ),
+        step(
+            3,
+            Some(Incoming),
+            Connect,
+            imap,
+            true,
+            Ok,
+            "203.0.113.7: connected",
+            Some(2.0),
+        ),
+        step(4, Some(Incoming), Stability, imap, true, Running, "", None),
+        step(5, Some(Incoming), Tls, imap, true, Ok, "TLSv1.3", Some(4.0)),
+        step(
+            6,
+            Some(Incoming),
+            Greeting,
+            imap,
+            true,
+            Ok,
+            "* OK ready",
+            Some(1.0),
+        ),
+        step(
+            7,
+            Some(Incoming),
+            Capabilities,
+            imap,
+            true,
+            Ok,
+            "AUTH PLAIN",
+            Some(1.0),
+        ),
+        step(
+            8,
+            Some(Incoming),
+            Login,
+            imap,
+            true,
+            Ok,
+            "accepted (plain)",
+            Some(2.0),
+        ),
+        step(
+            9,
+            Some(Incoming),
+            Mailbox,
+            imap,
+            true,
+            Ok,
+            "3 messages",
+            Some(1.0),
+        ),
+        step(
+            10,
+            Some(Outgoing),
+            Connect,
+            smtp,
+            true,
+            Ok,
+            "203.0.113.7: connected",
+            Some(2.0),
+        ),
+        step(11, Some(Outgoing), Stability, smtp, true, Running, "", None),
+        step(
+            12,
+            Some(Outgoing),
+            Greeting,
+            smtp,
+            true,
+            Ok,
+            "220 ready",
+            Some(1.0),
+        ),
+        step(
+            13,
+            Some(Outgoing),
+            Capabilities,
+            smtp,
+            true,
+            Ok,
+            "STARTTLS",
+            Some(1.0),
+        ),
+        step(
+            14,
+            Some(Outgoing),
+            Starttls,
+            smtp,
+            true,
+            Ok,
+            "220 go ahead",
+            Some(30.0),
+        ),
+        step(
+            15,
+            Some(Outgoing),
+            Tls,
+            smtp,
+            true,
+            Ok,
+            "TLSv1.3",
+            Some(3.0),
+        ),
+        step(
+            16,
+            Some(Outgoing),
+            Login,
+            smtp,
+            true,
+            Failed,
+            "rejected: 535 5.7.8",
+            Some(2.0),
+        ),
+        step(
+            17,
+            Some(Outgoing),
+            Relay,
+            smtp,
+            true,
+            Skipped,
+            "not run: the login was refused",
+            None,
+        ),
+        step(
+            18,
+            Some(Service::Store),
+            Store,
+            "/home/alice/Mail/work",
+            true,
+            Ok,
+            "writable",
+            Some(1.0),
+        ),
+    ];
+    for st in steps {
+        update(&mut m, event(run, EventBody::Step(st)));
+    }
     assert_snapshot!(render(&m));
 }
 
@@ -158,6 +330,51 @@ fn form_new_account() {
     type_text(&mut m, "carol@example.com");
     feed(&mut m, [down()]);
     assert_snapshot!(render(&m));
+}
+
+#[test]
+fn form_new_account_filled_from_dns() {
+    let mut m = model();
+    feed(&mut m, [ch('n')]);
+    type_text(&mut m, "carol@example.com");
+    feed(&mut m, [enter()]);
+    update(
+        &mut m,
+        Msg::Discovered {
+            id: 1,
+            result: Ok(Box::new(discovery("carol@example.com", true))),
+        },
+    );
+    assert_snapshot!(render(&m));
+}
+
+/// A taller, wider terminal: each ruled-out reason on a line of its own.
+#[test]
+fn verdict_connect_at_100x36() {
+    let m = verdict(1, connect_diagnosis());
+    assert_snapshot!(render_at(&m, 100, 36));
+}
+
+/// A short detail pane: the rule says how much is below, PgDn shows it,
+/// and the one-key fix stays in view.
+#[test]
+fn verdict_long_details_scroll() {
+    let mut d = connect_diagnosis();
+    for i in 0..12 {
+        d.findings[0]
+            .evidence
+            .push(format!("more evidence, line {i}"));
+    }
+    let mut m = verdict(1, d);
+    let before = render(&m);
+    assert!(before.contains("more: PgDn"), "{before}");
+    assert!(before.contains("[f] port 465, security tls"), "{before}");
+    feed(&mut m, [key(KeyCode::PageDown)]);
+    let after = render(&m);
+    assert!(after.contains("▲ PgUp"), "{after}");
+    assert!(after.contains("more evidence, line 11"), "{after}");
+    assert!(after.contains("[f] port 465, security tls"), "{after}");
+    assert_snapshot!(after);
 }
 
 #[test]
@@ -284,7 +501,7 @@ fn a_run_that_died_says_so() {
     assert_eq!(m.screen, Screen::Verdict);
     let screen = render(&m);
     assert!(
-        screen.contains("✗ The check stopped unexpectedly (task panicked)"),
+        screen.contains("✗ Problem: The check stopped unexpectedly (task panicked)"),
         "{screen}"
     );
     assert!(!m.last.as_ref().unwrap().diagnosis.is_ok());

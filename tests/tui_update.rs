@@ -5,11 +5,12 @@ mod tui_fixtures;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
 use rstest::rstest;
 
+use mailfix::account::Protocol;
 use mailfix::account::{PasswordSource, Security, Service};
 use mailfix::catalogue::Category;
 use mailfix::event::{EventBody, RunId};
 use mailfix::plan::Scope;
-use mailfix::tui::form::{FieldId, FormTarget, Part};
+use mailfix::tui::form::{FieldId, FormTarget, Lookup, Part};
 use mailfix::tui::save::SaveError;
 use mailfix::tui::verdict::{RowState, cause_rows};
 use mailfix::tui::{Effect, Msg, Screen, update};
@@ -39,7 +40,7 @@ fn account_symptom_probing_verdict_form_and_reprobe() {
 
     send_steps(&mut m, RunId(1));
     let run = m.run.as_ref().unwrap();
-    assert_eq!(run.steps.len(), 10);
+    assert_eq!(run.steps.len(), mid_run_steps().len());
     assert_eq!(run.transcript.len(), 3);
     assert_eq!(run.elapsed_ms, 2100.0);
 
@@ -141,7 +142,7 @@ fn events_of_an_older_run_are_dropped() {
     assert!(m.last.is_none());
 
     send_steps(&mut m, second);
-    assert_eq!(m.run.as_ref().unwrap().steps.len(), 10);
+    assert_eq!(m.run.as_ref().unwrap().steps.len(), mid_run_steps().len());
     finish(&mut m, second, login_diagnosis());
     assert_eq!(m.screen, Screen::Verdict);
     assert_eq!(m.last.as_ref().unwrap().run, second);
@@ -272,7 +273,16 @@ fn starting_from_an_email_address() {
     assert_eq!(m.screen, Screen::Form);
     assert_eq!(m.form.as_ref().unwrap().target, FormTarget::New);
     type_text(&mut m, "carol@example.com");
-    feed(&mut m, [down()]);
+    // Leaving the address looks its servers up; until they come, the
+    // domain itself is the guess.
+    let effects = feed(&mut m, [down()]);
+    assert_eq!(
+        effects,
+        [Effect::Discover {
+            id: 1,
+            email: "carol@example.com".into()
+        }]
+    );
     let form = m.form.as_ref().unwrap();
     assert_eq!(
         form.field(FieldId::Server(Service::Outgoing, Part::Host))
@@ -294,6 +304,131 @@ fn starting_from_an_email_address() {
     // And on to a check of it.
     let effects = feed(&mut m, [enter()]);
     assert!(matches!(&effects[0], Effect::StartRun { account: 2, .. }));
+}
+
+#[test]
+fn n_and_an_address_fill_the_form_from_what_the_domain_publishes() {
+    let mut m = model();
+    feed(&mut m, [ch('n')]);
+    assert_eq!(m.screen, Screen::Form);
+    type_text(&mut m, "carol@example.com");
+    // Enter on the address looks it up (it does not apply the form).
+    let effects = feed(&mut m, [enter()]);
+    assert_eq!(
+        effects,
+        [Effect::Discover {
+            id: 1,
+            email: "carol@example.com".into()
+        }]
+    );
+    assert_eq!(m.screen, Screen::Form);
+    assert!(m.busy(), "the spinner turns while it looks");
+    update(
+        &mut m,
+        Msg::Tick {
+            run: RunId(0),
+            elapsed_ms: 0.0,
+        },
+    );
+    assert_eq!(m.form.as_ref().unwrap().spinner, 1);
+
+    // A result for another search is dropped.
+    update(
+        &mut m,
+        Msg::Discovered {
+            id: 7,
+            result: Ok(Box::new(discovery("carol@example.com", true))),
+        },
+    );
+    assert!(matches!(
+        m.form.as_ref().unwrap().lookup,
+        Lookup::Running { id: 1, .. }
+    ));
+
+    update(
+        &mut m,
+        Msg::Discovered {
+            id: 1,
+            result: Ok(Box::new(discovery("carol@example.com", true))),
+        },
+    );
+    assert!(!m.busy());
+    let form = m.form.as_ref().unwrap();
+    let text = |service, part| {
+        form.field(FieldId::Server(service, part))
+            .and_then(|f| f.text_value())
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        text(Service::Incoming, Part::Host).as_deref(),
+        Some("pop.example.com")
+    );
+    assert_eq!(text(Service::Incoming, Part::Port).as_deref(), Some("995"));
+    assert_eq!(
+        text(Service::Outgoing, Part::Host).as_deref(),
+        Some("smtp.example.com")
+    );
+    assert_eq!(text(Service::Outgoing, Part::Port).as_deref(), Some("587"));
+    // On to the password, which only the user knows.
+    assert_eq!(
+        form.focused().map(|f| f.id),
+        Some(FieldId::Server(Service::Incoming, Part::Password))
+    );
+    // The address was looked up: leaving it again does not repeat that.
+    assert_eq!(form.email_to_look_up(), None);
+    let to_email = vec![key(KeyCode::Up); 7];
+    assert!(feed(&mut m, to_email).is_empty());
+    assert_eq!(
+        m.form.as_ref().unwrap().focused().map(|f| f.id),
+        Some(FieldId::Email)
+    );
+    assert!(feed(&mut m, vec![down(); 7]).is_empty());
+
+    type_text(&mut m, "pw-of-carol");
+    feed(&mut m, [enter()]);
+    assert_eq!(m.screen, Screen::Symptom);
+    let account = &m.accounts[2].account;
+    let incoming = account.incoming.as_ref().unwrap();
+    assert_eq!(
+        (
+            incoming.protocol,
+            incoming.host.as_str(),
+            incoming.port,
+            incoming.security
+        ),
+        (Protocol::Pop3, "pop.example.com", 995, Security::Tls)
+    );
+    let outgoing = account.outgoing.as_ref().unwrap();
+    assert_eq!(
+        (outgoing.port, outgoing.security),
+        (587, Security::Starttls)
+    );
+    // One password typed: the outgoing server gets it too.
+    assert_eq!(outgoing.password, incoming.password);
+    assert!(matches!(outgoing.password, PasswordSource::Literal(_)));
+}
+
+#[test]
+fn leaving_the_form_while_it_looks_cancels_the_search() {
+    let mut m = model();
+    feed(&mut m, [ch('n')]);
+    type_text(&mut m, "carol@example.com");
+    feed(&mut m, [enter()]);
+    assert_eq!(feed(&mut m, [esc()]), [Effect::CancelDiscover(1)]);
+    assert!(m.form.is_none() && !m.busy());
+    // Its late answer changes nothing.
+    update(
+        &mut m,
+        Msg::Discovered {
+            id: 1,
+            result: Err("cancelled".into()),
+        },
+    );
+    assert_eq!(m.screen, Screen::Account);
+    // An address that is not one is not looked up.
+    feed(&mut m, [ch('n')]);
+    type_text(&mut m, "carol");
+    assert!(feed(&mut m, [down()]).is_empty());
 }
 
 #[test]
@@ -442,19 +577,25 @@ fn saving_a_typed_password_says_it_stays_out_of_the_file() {
 }
 
 #[test]
-fn x_exports_a_redacted_report() {
+fn x_hands_the_finished_run_to_the_report_writer() {
     let mut m = model();
     let run = start(&mut m, 0, 0);
     finish(&mut m, run, everything_diagnosis());
     let effects = feed(&mut m, [ch('x')]);
-    let [Effect::Export { stem, markdown }] = effects.as_slice() else {
+    let [
+        Effect::Export {
+            stem,
+            report,
+            diagnosis,
+        },
+    ] = effects.as_slice()
+    else {
         panic!("{effects:?}");
     };
     assert_eq!(stem, "work");
-    assert!(markdown.starts_with("# mailfix report: work"));
-    assert!(markdown.contains("Connect · cause 5 — Wrong port number (outgoing, certain)"));
-    assert!(markdown.contains("a1 NO [AUTHENTICATIONFAILED]"));
-    assert!(!markdown.contains(PASSWORD));
+    let last = m.last.as_ref().unwrap();
+    assert_eq!(**report, last.report);
+    assert_eq!(**diagnosis, everything_diagnosis());
 }
 
 #[test]

@@ -32,6 +32,7 @@ pub async fn wizard(cli: &Cli) -> Exit {
         warnings,
         timeout: cli.timeout,
         demo: false,
+        base_options: probe_options(cli.dns_server),
     })
     .await
 }
@@ -46,12 +47,19 @@ pub async fn demo(cli: &Cli) -> Exit {
         Ok(lab) => lab,
         Err(e) => return Exit::usage(format!("mailfix: {e}")),
     };
+    let accounts = from_lab(&lab);
+    // A new account in the demo lives in the lab's world, like the healthy sample.
+    let base_options = lab
+        .sample("healthy")
+        .map(|s| s.options.clone())
+        .unwrap_or_default();
     let exit = start(Launch {
-        accounts: from_lab(&lab),
+        accounts,
         config_path: None,
         warnings: Vec::new(),
         timeout: cli.timeout,
         demo: true,
+        base_options,
     })
     .await;
     drop(lab);

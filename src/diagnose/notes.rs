@@ -23,7 +23,7 @@ pub(super) fn service(f: &Facts, out: &mut Out) {
                     "mailfix could not get the password for the {} server, so it did not try to log in. This is a problem of the password setting, not a wrong password.",
                     f.service
                 ),
-                vec![format!("{}: {why}", source(&f.server.password))],
+                vec![password_evidence(&f.server.password, why)],
                 true,
             ),
             Some(LoginOutcome::Skipped(LoginSkip::NoPassword)) => out.note(
@@ -115,6 +115,15 @@ fn alert(f: &Facts, s: &Session, out: &mut Out) {
         )
     };
     out.note(Some(f.service), text, vec![said], false);
+}
+
+/// The password source's failure as evidence. The messages of a command or
+/// variable already name it; the others get their source in front.
+fn password_evidence(p: &PasswordSource, why: &str) -> String {
+    match p {
+        PasswordSource::Command(_) | PasswordSource::Env(_) => why.to_owned(),
+        PasswordSource::Literal(_) | PasswordSource::Unset => format!("{}: {why}", source(p)),
+    }
 }
 
 fn source(p: &PasswordSource) -> String {

@@ -16,6 +16,7 @@
 //! `store`, `world` (the simulated network of the demo lab).
 
 pub mod auth;
+pub mod discover;
 pub mod dns;
 mod engine;
 pub mod imap;
@@ -45,6 +46,7 @@ use crate::event::{Event, RunId};
 use crate::evidence::Report;
 use crate::plan::Plan;
 
+pub use engine::{mode_detail, path_kinds, split_mode};
 pub use world::Network;
 
 /// How to run probes, beyond what the plan says.

@@ -30,6 +30,10 @@ pub enum Action {
     Log,
     NextField,
     PrevField,
+    /// A new account from an e-mail address.
+    New,
+    Home,
+    End,
 }
 
 /// A key as written in the table.
@@ -120,6 +124,22 @@ pub static BINDINGS: &[Binding] = &[
         footer: None,
     },
     Binding {
+        action: Action::Home,
+        keys: &[Key::Code(K::Home), Key::Char('g')],
+        screens: LISTS,
+        what: s::MOVE,
+        long: s::HOME_LONG,
+        footer: None,
+    },
+    Binding {
+        action: Action::End,
+        keys: &[Key::Code(K::End), Key::Char('G')],
+        screens: LISTS,
+        what: s::MOVE,
+        long: s::END_LONG,
+        footer: None,
+    },
+    Binding {
         action: Action::Up,
         keys: &[Key::Code(K::Up), Key::Char('k')],
         screens: SCROLLS,
@@ -149,6 +169,22 @@ pub static BINDINGS: &[Binding] = &[
         screens: SCROLLS,
         what: s::SCROLL,
         long: s::SCROLL_LONG,
+        footer: None,
+    },
+    Binding {
+        action: Action::PageDown,
+        keys: &[Key::Code(K::PageDown), Key::Char(' ')],
+        screens: &[Verdict],
+        what: s::DETAILS,
+        long: s::DETAILS_LONG,
+        footer: None,
+    },
+    Binding {
+        action: Action::PageUp,
+        keys: &[Key::Code(K::PageUp)],
+        screens: &[Verdict],
+        what: s::DETAILS,
+        long: s::DETAILS_LONG,
         footer: None,
     },
     Binding {
@@ -214,6 +250,14 @@ pub static BINDINGS: &[Binding] = &[
         what: s::APPLY,
         long: s::APPLY_LONG,
         footer: Some("Enter"),
+    },
+    Binding {
+        action: Action::New,
+        keys: &[Key::Char('n')],
+        screens: &[Account],
+        what: s::NEW,
+        long: s::NEW_LONG,
+        footer: Some("n"),
     },
     Binding {
         action: Action::Fix,

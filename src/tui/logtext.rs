@@ -2,8 +2,9 @@
 //! neighbours included, then each endpoint's transcript. Pure, so
 //! `update` can bound scrolling by the same lines `view` draws.
 
-use crate::event::StepStatus;
+use crate::event::{StepKind, StepStatus};
 use crate::evidence::Role;
+use crate::probe::split_mode;
 
 use super::checklist::kind_label;
 use super::model::Outcome;
@@ -33,15 +34,30 @@ pub fn lines(outcome: &Outcome) -> Vec<LogLine> {
     }
     for step in &report.steps {
         let ms = step.ms.map(s::millis).unwrap_or_default();
-        let role = if step.primary { "" } else { " (also tried)" };
+        // A neighbour's detail starts with its security mode: name it
+        // with the target, "mail.example.org:465 TLS (also tried)".
+        let (target, detail) = match split_mode(&step.detail) {
+            (Some(mode), rest) if !step.primary => {
+                (format!("{} {}", step.target, mode.label()), rest)
+            }
+            _ => (step.target.clone(), step.detail.as_str()),
+        };
+        // Neighbours are "also tried"; DNS questions about the domain
+        // (MX, SRV) are part of every check and need no word.
+        let role = if step.primary || step.kind == StepKind::Dns {
+            ""
+        } else {
+            " (also tried)"
+        };
+        let who = match (step.service, step.kind) {
+            (None, StepKind::Local) | (Some(_), _) => s::service_label(step.service),
+            (None, _) => s::LABEL_ACCOUNT,
+        };
         out.push(line(
             LogKind::Step(step.status),
             format!(
-                "{:<9} {:<10} {}{role}  {}  {ms}",
-                s::service_label(step.service),
+                "{who:<9} {:<10} {target}{role}  {detail}  {ms}",
                 kind_label(step.kind),
-                step.target,
-                step.detail
             ),
         ));
     }

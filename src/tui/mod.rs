@@ -2,15 +2,17 @@
 //!
 //! Elm style: a [`Model`], messages ([`Msg`]) into a pure [`update`] that
 //! returns [`Effect`]s, and a pure [`view`]. The [`runtime`] performs the
-//! effects (probe runs, saving, exporting) and feeds results back in.
+//! effects (probe runs, the new-account search for servers, saving,
+//! exporting the helpdesk report of `output::markdown`) and feeds results
+//! back in.
 //!
 //! Module map: `model` (state), `msg` (messages and effects), `update`
 //! (state changes), `view` (one file per screen), `keys` (the one key
 //! table), `strings` (every word shown), `theme` (colour as a second
 //! channel), `checklist` / `verdict` / `logtext` / `changes` (pure views of
-//! steps, findings and settings), `form` (the settings form), `report`
-//! (the Markdown export), `save` (the boundary to the config writer),
-//! `runtime` (I/O).
+//! steps, findings and settings), `form` (the settings form, and in
+//! `form::lookup` the search that fills a new account from its address),
+//! `save` (the boundary to the config writer), `runtime` (I/O).
 
 pub mod changes;
 pub mod checklist;
@@ -19,7 +21,6 @@ pub mod keys;
 pub mod logtext;
 pub mod model;
 pub mod msg;
-pub mod report;
 pub mod runtime;
 pub mod save;
 pub mod strings;
@@ -71,6 +72,10 @@ pub struct Launch {
     pub timeout: Duration,
     /// Running on the embedded lab.
     pub demo: bool,
+    /// How to probe an account the user starts in the wizard (from an
+    /// e-mail address or an empty form): the `--dns-server` and pin
+    /// directory of a real run, the lab's DNS and network in the demo.
+    pub base_options: ProbeOptions,
 }
 
 impl Launch {
@@ -94,11 +99,7 @@ impl Launch {
     pub fn context(&self) -> runtime::Context {
         runtime::Context {
             options: self.accounts.iter().map(|a| a.options.clone()).collect(),
-            fallback: self
-                .accounts
-                .first()
-                .map(|a| a.options.clone())
-                .unwrap_or_default(),
+            fallback: self.base_options.clone(),
             config_path: self.config_path.clone(),
             limits: Limits::from_timeout(self.timeout),
             export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),

@@ -133,6 +133,8 @@ pub struct VerdictView {
     pub category: Category,
     /// Row in the category's cause list.
     pub cursor: usize,
+    /// Lines of the selected cause's details scrolled away (PgDn).
+    pub scroll: usize,
 }
 
 impl Default for VerdictView {
@@ -140,6 +142,7 @@ impl Default for VerdictView {
         VerdictView {
             category: Category::Connect,
             cursor: 0,
+            scroll: 0,
         }
     }
 }
@@ -180,6 +183,8 @@ pub struct Model {
     pub flash: Option<Flash>,
 
     pub next_run: u64,
+    /// Numbers the new-account form's searches.
+    pub next_lookup: u64,
     pub size: (u16, u16),
     pub quit: bool,
 }
@@ -210,6 +215,7 @@ impl Model {
             form: None,
             flash: None,
             next_run: 1,
+            next_lookup: 1,
             size: (80, 24),
             quit: false,
         }
@@ -221,6 +227,12 @@ impl Model {
 
     pub fn is_running(&self) -> bool {
         self.run.is_some()
+    }
+
+    /// Something runs in the background that the screen shows turning: a
+    /// probe run, or the new-account form's search.
+    pub fn busy(&self) -> bool {
+        self.is_running() || self.form.as_ref().is_some_and(|f| f.lookup.is_running())
     }
 
     /// The finished run the verdict and log screens show.

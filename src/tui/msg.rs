@@ -10,6 +10,7 @@ use crate::event::{Event, RunId};
 use crate::evidence::Report;
 use crate::finding::Diagnosis;
 use crate::plan::Scope;
+use crate::probe::discover::Discovery;
 
 use super::save::SaveError;
 
@@ -40,6 +41,11 @@ pub enum Msg {
     },
     /// The result of [`Effect::Export`].
     Exported(Result<PathBuf, String>),
+    /// The result of [`Effect::Discover`] number `id`.
+    Discovered {
+        id: u64,
+        result: Result<Box<Discovery>, String>,
+    },
 }
 
 /// Something only the runtime can do.
@@ -61,10 +67,21 @@ pub enum Effect {
         original_name: String,
         settings: Box<Account>,
     },
-    /// Write `markdown` to a new file named after `stem`.
+    /// Render the helpdesk report of a finished run
+    /// (`output::markdown`) and write it to a new file named after
+    /// `stem`. Rendering is the runtime's: the report says when and on
+    /// what system it was made, which `update` cannot know.
     Export {
         stem: String,
-        markdown: String,
+        report: Box<Report>,
+        diagnosis: Box<Diagnosis>,
     },
+    /// Look up the servers of `email`'s domain (SRV, MX, standard ports)
+    /// for the new-account form; a search still running is cancelled.
+    Discover {
+        id: u64,
+        email: String,
+    },
+    CancelDiscover(u64),
     Quit,
 }

@@ -7,8 +7,11 @@
 //!   mpsc channel tagged with the run id, and its report (with the
 //!   diagnosis) as a message when it ends.
 //! - At most one run is in flight; starting another cancels it first.
-//! - The spinner ticks only while a run is in flight; idle, the loop
-//!   sleeps until a key, a resize or a result arrives, and draws only then.
+//!   The same holds for the new-account form's search for servers
+//!   (`probe::discover`), which runs as a task of its own too.
+//! - The spinner ticks only while a run or a search is in flight; idle,
+//!   the loop sleeps until a key, a resize or a result arrives, and draws
+//!   only then.
 //! - [`drive`] is generic over the backend and the input stream, so tests
 //!   run the real loop on a `TestBackend` with scripted keys.
 
@@ -28,7 +31,9 @@ use crate::account::Account;
 use crate::event::{Event, RunId};
 use crate::evidence::Report;
 use crate::finding::{Diagnosis, Note};
+use crate::output::markdown::{self, ReportMeta};
 use crate::plan::{Limits, Scope, plan};
+use crate::probe::discover::discover;
 use crate::probe::{self, ProbeOptions};
 
 use super::TuiError;
@@ -62,6 +67,7 @@ pub struct Context {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FrameInfo {
     pub screen: Screen,
+    /// A check or a search for servers is in flight.
     pub running: bool,
     pub help: bool,
     /// Frames drawn so far, this one included.
@@ -90,6 +96,26 @@ struct Active {
     started: Instant,
 }
 
+/// What the loop keeps between messages besides the model.
+struct Loop {
+    active: Option<Active>,
+    /// The new-account form's search in flight: its number and token.
+    lookup: Option<(u64, CancellationToken)>,
+    events_tx: UnboundedSender<Event>,
+    done_tx: UnboundedSender<Msg>,
+    ticker: tokio::time::Interval,
+    stats: Stats,
+}
+
+impl Loop {
+    fn cancel_all(&mut self) {
+        cancel(&mut self.active);
+        if let Some((_, token)) = self.lookup.take() {
+            token.cancel();
+        }
+    }
+}
+
 /// Run the loop until the user quits or `input` ends.
 pub async fn drive<B, S>(
     terminal: &mut Terminal<B>,
@@ -103,67 +129,67 @@ where
 {
     let (events_tx, mut events_rx) = mpsc::unbounded_channel::<Event>();
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Msg>();
-    let mut active: Option<Active> = None;
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    let mut stats = Stats::default();
+    let mut lp = Loop {
+        active: None,
+        lookup: None,
+        events_tx,
+        done_tx,
+        ticker,
+        stats: Stats::default(),
+    };
 
-    draw(terminal, model, ctx, &mut stats)?;
+    draw(terminal, model, ctx, &mut lp.stats)?;
     loop {
         let msg = tokio::select! {
             ev = input.next() => match ev {
                 Some(Ok(ev)) => translate(ev),
                 Some(Err(e)) => {
-                    cancel(&mut active);
+                    lp.cancel_all();
                     return Err(TuiError::Terminal(e));
                 }
                 None => break,
             },
             Some(ev) = events_rx.recv() => Some(Msg::Probe(ev)),
             Some(msg) = done_rx.recv() => Some(msg),
-            _ = ticker.tick(), if model.is_running() && active.is_some() => {
-                active.as_ref().map(|a| Msg::Tick {
+            // The spinner turns only while something runs; idle, no tick.
+            _ = lp.ticker.tick(), if model.busy() => Some(match &lp.active {
+                Some(a) => Msg::Tick {
                     run: a.id,
                     elapsed_ms: a.started.elapsed().as_secs_f64() * 1000.0,
-                })
-            }
+                },
+                None => Msg::Tick {
+                    run: RunId(0),
+                    elapsed_ms: 0.0,
+                },
+            }),
         };
         // Events that are not for us (mouse, focus, key releases) cause
         // no work and no redraw.
         let Some(msg) = msg else { continue };
-        handle(
-            msg,
-            model,
-            ctx,
-            &mut active,
-            &events_tx,
-            &done_tx,
-            &mut ticker,
-            &mut stats,
-        );
+        handle(msg, model, ctx, &mut lp);
         // A burst of probe events becomes one frame, not one per event.
         while let Ok(ev) = events_rx.try_recv() {
-            handle(
-                Msg::Probe(ev),
-                model,
-                ctx,
-                &mut active,
-                &events_tx,
-                &done_tx,
-                &mut ticker,
-                &mut stats,
-            );
+            handle(Msg::Probe(ev), model, ctx, &mut lp);
         }
         if model.quit {
             break;
         }
         if !model.is_running() {
-            active = None;
+            lp.active = None;
         }
-        draw(terminal, model, ctx, &mut stats)?;
+        // The form that waited for a search is gone (applied, or another
+        // one): stop the search too.
+        if !model.form.as_ref().is_some_and(|f| f.lookup.is_running())
+            && let Some((_, token)) = lp.lookup.take()
+        {
+            token.cancel();
+        }
+        draw(terminal, model, ctx, &mut lp.stats)?;
     }
-    cancel(&mut active);
-    Ok(stats)
+    lp.cancel_all();
+    Ok(lp.stats)
 }
 
 fn draw<B: Backend>(
@@ -179,7 +205,7 @@ fn draw<B: Backend>(
     if let Some(frames) = &ctx.frames {
         let _ = frames.send(FrameInfo {
             screen: model.screen,
-            running: model.is_running(),
+            running: model.busy(),
             help: model.help,
             count: stats.frames,
             at: Instant::now(),
@@ -202,18 +228,8 @@ fn cancel(active: &mut Option<Active>) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn handle(
-    msg: Msg,
-    model: &mut Model,
-    ctx: &Context,
-    active: &mut Option<Active>,
-    events_tx: &UnboundedSender<Event>,
-    done_tx: &UnboundedSender<Msg>,
-    ticker: &mut tokio::time::Interval,
-    stats: &mut Stats,
-) {
-    stats.messages += 1;
+fn handle(msg: Msg, model: &mut Model, ctx: &Context, lp: &mut Loop) {
+    lp.stats.messages += 1;
     let Some(effect) = update(model, msg) else {
         return;
     };
@@ -224,7 +240,7 @@ fn handle(
             settings,
             scope,
         } => {
-            cancel(active);
+            cancel(&mut lp.active);
             let cancel_token = CancellationToken::new();
             spawn_run(
                 run,
@@ -232,20 +248,44 @@ fn handle(
                 scope,
                 ctx.options_for(account),
                 ctx.limits,
-                events_tx.clone(),
-                done_tx.clone(),
+                lp.events_tx.clone(),
+                lp.done_tx.clone(),
                 cancel_token.clone(),
             );
-            *active = Some(Active {
+            lp.active = Some(Active {
                 id: run,
                 cancel: cancel_token,
                 started: Instant::now(),
             });
-            ticker.reset();
+            lp.ticker.reset();
         }
         Effect::CancelRun(run) => {
-            if active.as_ref().is_some_and(|a| a.id == run) {
-                cancel(active);
+            if lp.active.as_ref().is_some_and(|a| a.id == run) {
+                cancel(&mut lp.active);
+            }
+        }
+        Effect::Discover { id, email } => {
+            if let Some((_, old)) = lp.lookup.take() {
+                old.cancel();
+            }
+            let token = CancellationToken::new();
+            let (options, limits, done) = (ctx.fallback.clone(), ctx.limits, lp.done_tx.clone());
+            let cancel_token = token.clone();
+            tokio::spawn(async move {
+                let result = discover(&email, options, limits, cancel_token)
+                    .await
+                    .map(Box::new)
+                    .map_err(|e| e.to_string());
+                let _ = done.send(Msg::Discovered { id, result });
+            });
+            lp.lookup = Some((id, token));
+            lp.ticker.reset();
+        }
+        Effect::CancelDiscover(id) => {
+            if lp.lookup.as_ref().is_some_and(|(l, _)| *l == id)
+                && let Some((_, token)) = lp.lookup.take()
+            {
+                token.cancel();
             }
         }
         Effect::Save {
@@ -253,7 +293,7 @@ fn handle(
             original_name,
             settings,
         } => {
-            let done = done_tx.clone();
+            let done = lp.done_tx.clone();
             let path = ctx.config_path.clone();
             tokio::task::spawn_blocking(move || {
                 let result = match &path {
@@ -267,17 +307,23 @@ fn handle(
                 });
             });
         }
-        Effect::Export { stem, markdown } => {
-            let done = done_tx.clone();
+        Effect::Export {
+            stem,
+            report,
+            diagnosis,
+        } => {
+            let done = lp.done_tx.clone();
             let dir = ctx.export_dir.clone();
             tokio::task::spawn_blocking(move || {
+                // The same report as `mailfix check --report`.
+                let markdown = markdown::render(&report, &diagnosis, &ReportMeta::current());
                 let result = write_report(&dir, &stem, &markdown).map_err(|e| e.to_string());
                 let _ = done.send(Msg::Exported(result));
             });
         }
         Effect::Quit => {
             model.quit = true;
-            cancel(active);
+            lp.cancel_all();
         }
     }
 }

@@ -13,7 +13,7 @@ pub const DEMO_MARKER: &str = "demo lab";
 // ── Account screen ──────────────────────────────────────────────────────
 pub const ACCOUNT_TITLE: &str = "Which account?";
 pub const ACCOUNT_NEW: &str = "+ start from an e-mail address";
-pub const ACCOUNT_NEW_HINT: &str = "Type your address; mailfix fills in the usual settings, checks them, and offers the servers your domain publishes.";
+pub const ACCOUNT_NEW_HINT: &str = "Type your address; mailfix looks up the servers your domain publishes (SRV, MX), tries their usual ports, and fills in what answers.";
 pub const ACCOUNT_NONE: &str =
     "No accounts yet. Choose \"start from an e-mail address\", or add one to the config file.";
 pub const ACCOUNT_WARNING: &str = "⚠";
@@ -21,6 +21,8 @@ pub const ACCOUNT_CHANGED: &str = "changed, not saved";
 pub const LABEL_INCOMING: &str = "incoming";
 pub const LABEL_OUTGOING: &str = "outgoing";
 pub const LABEL_STORE: &str = "store";
+/// Steps about the whole account (the domain's MX).
+pub const LABEL_ACCOUNT: &str = "account";
 pub const LABEL_NOTE: &str = "about";
 pub const NOT_SET: &str = "not set";
 
@@ -59,6 +61,15 @@ pub const TRANSCRIPT_HEADING: &str = "transcript (passwords hidden)";
 pub const TRANSCRIPT_EMPTY: &str = "nothing said yet";
 pub const NEIGHBOURS: &str = "also tried";
 pub const CANCELLED: &str = "Check cancelled.";
+
+/// A block that went well, shrunk to its heading.
+pub const BLOCK_FINE: &str = "done, nothing failed";
+/// After the names of steps that went fine, merged into one row.
+pub const ROWS_FINE: &str = "fine";
+
+pub fn more_neighbours(n: usize) -> String {
+    format!("+{n} more")
+}
 
 pub fn seconds(elapsed_ms: f64) -> String {
     format!("{:.1} s", elapsed_ms / 1000.0)
@@ -99,6 +110,8 @@ pub const NOT_CHECKED: &str = "not checked";
 pub const GONE: &str = "gone";
 pub const NEW: &str = "new";
 pub const NO_PROBLEM: &str = "no problem found";
+pub const ALL_CLEAR: &str = "Checked everything: no problem found";
+pub const PROBLEM: &str = "Problem:";
 pub const NOT_CHECKED_CATEGORY: &str = "not checked in this run";
 pub const EVIDENCE: &str = "evidence";
 pub const FIX: &str = "fix";
@@ -130,7 +143,22 @@ pub fn verdict_heading(category: Category, services: &str) -> String {
 }
 
 pub fn fix_key_hint(patch: &str) -> String {
-    format!("[f] use {patch} and check again")
+    format!("[f] {patch} — apply it and check again")
+}
+
+pub fn fix_key_short(patch: &str) -> String {
+    format!("[f] {patch}")
+}
+
+/// On the rule above long details: how much is below.
+pub fn detail_more(lines: usize) -> String {
+    format!("▼ {lines} more: PgDn")
+}
+pub const DETAIL_TOP: &str = "▲ PgUp";
+
+/// One finding of another category: "Login 5 Security alarm (incoming)".
+pub fn also_found_item(category: &str, number: u8, title: &str, service: Service) -> String {
+    format!("{category} {number} {title} ({service})")
 }
 
 pub fn reprobe_summary(gone: usize, new: usize) -> String {
@@ -161,6 +189,32 @@ pub fn form_title(account: &str) -> String {
     format!("Settings of \"{account}\"")
 }
 pub const FORM_NEW_TITLE: &str = "A new account";
+pub const FORM_NEW_HINT: &str =
+    "Type your address and press Enter: mailfix looks up its servers and fills them in.";
+pub const FOUND_VERIFIED: &str = "found, answers";
+pub const FOUND_UNVERIFIED: &str = "published, not verified";
+
+pub fn looking_up(domain: &str) -> String {
+    format!("Looking up {domain}: its DNS records (SRV, MX), then the usual ports…")
+}
+
+pub fn found(domain: &str) -> String {
+    format!(
+        "Filled in from what {domain} publishes and what answers. Add your password, then Enter."
+    )
+}
+
+pub fn found_nothing(domain: &str) -> String {
+    format!("{domain} publishes no mail server that answers; fill in what your provider says.")
+}
+
+pub fn found_nothing_for(service: &str, domain: &str) -> String {
+    format!("{service}: nothing found for {domain}")
+}
+
+pub fn lookup_failed(reason: &str) -> String {
+    format!("Could not look the servers up: {reason}")
+}
 pub const FORM_HINT: &str = "Letters you type go into the field. Enter applies, Esc cancels.";
 pub const FIELD_EMAIL: &str = "e-mail address";
 pub const FIELD_PROTOCOL: &str = "protocol";
@@ -252,6 +306,8 @@ pub mod keys {
     pub const APPLY: &str = "apply";
     pub const CANCEL: &str = "cancel";
     pub const CHANGE: &str = "change";
+    pub const DETAILS: &str = "details";
+    pub const NEW: &str = "new";
 
     pub const MOVE_LONG: &str = "move the selection";
     pub const NEXT_LONG: &str = "go on with the selected item";
@@ -269,6 +325,10 @@ pub mod keys {
     pub const FIELD_LONG: &str = "move to the next or previous field";
     pub const APPLY_LONG: &str = "apply the settings (and check again after a check)";
     pub const CANCEL_LONG: &str = "leave the form without changing anything";
-    pub const CHANGE_LONG: &str = "change a choice field (protocol, security, login method)";
+    pub const CHANGE_LONG: &str = "change a choice (protocol, security, login method)";
+    pub const DETAILS_LONG: &str = "scroll the selected cause's evidence and fix";
+    pub const NEW_LONG: &str = "start a new account from an e-mail address";
+    pub const HOME_LONG: &str = "go to the first item";
+    pub const END_LONG: &str = "go to the last item";
     pub const FORCE_QUIT_LONG: &str = "leave mailfix from anywhere";
 }

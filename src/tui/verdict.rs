@@ -157,7 +157,34 @@ pub fn initial_view(
     } else {
         gone().unwrap_or(0)
     };
-    VerdictView { category, cursor }
+    VerdictView {
+        category,
+        cursor,
+        scroll: 0,
+    }
+}
+
+/// Where the verdict opens after a re-probe of the same account: on the
+/// category the user was looking at, the cursor on the cause they were
+/// on if it went away (the point of the fix), else on the category's
+/// most likely cause, else where it was.
+pub fn reprobe_view(
+    before: VerdictView,
+    diagnosis: &Diagnosis,
+    previous: &Diagnosis,
+) -> VerdictView {
+    let category = before.category;
+    let rows = cause_rows(category, diagnosis, Some(previous));
+    let cursor = match rows.get(before.cursor).map(CauseRow::state) {
+        Some(RowState::Gone) => before.cursor,
+        _ if diagnosis.findings_in(category).next().is_some() => top_row(category, diagnosis),
+        _ => before.cursor.min(rows.len().saturating_sub(1)),
+    };
+    VerdictView {
+        category,
+        cursor,
+        scroll: 0,
+    }
 }
 
 /// The row of the category's most likely cause, or the first row.
@@ -186,6 +213,39 @@ fn dedup<T: PartialEq>(items: Vec<T>) -> usize {
         }
     }
     seen.len()
+}
+
+/// A ruled-out reason made short for its row (the detail pane shows it
+/// whole): the account's own servers are named by port or as "the
+/// server", since the heading already says which they are.
+pub fn short_reason(reason: &str, hosts: &[String]) -> String {
+    let mut text = reason.to_owned();
+    for host in hosts.iter().filter(|h| !h.is_empty()) {
+        let with_port = format!("{host}:");
+        let mut out = String::new();
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find(&with_port) {
+            let after = &rest[at + with_port.len()..];
+            let digits = after.chars().take_while(char::is_ascii_digit).count();
+            out.push_str(&rest[..at]);
+            if digits > 0 {
+                out.push_str("port ");
+                out.push_str(&after[..digits]);
+                rest = &after[digits..];
+            } else {
+                out.push_str(&with_port);
+                rest = after;
+            }
+        }
+        out.push_str(rest);
+        text = out.replace(host.as_str(), "the server");
+    }
+    text
+}
+
+/// How many causes of `category` apply.
+pub fn applying(category: Category, diagnosis: &Diagnosis) -> usize {
+    ranking(category, diagnosis).len()
 }
 
 /// The findings outside `category`, most likely first.
@@ -270,6 +330,62 @@ mod tests {
             category_state(Category::Store, &now),
             CategoryState::NotChecked
         );
+    }
+
+    #[test]
+    fn a_reprobe_stays_on_the_category_and_the_cause_that_went() {
+        let before = Diagnosis {
+            findings: vec![finding(
+                Service::Outgoing,
+                ids::SENDER_NOT_ALLOWED,
+                Confidence::Certain,
+            )],
+            ..Diagnosis::default()
+        };
+        let now = Diagnosis {
+            findings: vec![finding(
+                Service::Outgoing,
+                ids::BAD_CREDENTIALS,
+                Confidence::Certain,
+            )],
+            ..Diagnosis::default()
+        };
+        let was = VerdictView {
+            category: Category::Relay,
+            cursor: 1,
+            scroll: 3,
+        };
+        let view = reprobe_view(was, &now, &before);
+        assert_eq!(
+            (view.category, view.cursor, view.scroll),
+            (Category::Relay, 1, 0)
+        );
+        // From a category where nothing went, to its most likely cause.
+        let was = VerdictView {
+            category: Category::Login,
+            cursor: 3,
+            scroll: 0,
+        };
+        assert_eq!(reprobe_view(was, &now, &before).cursor, 0);
+    }
+
+    #[rstest::rstest]
+    #[case(
+        "mail.example.org:993 accepted a connection in 1 ms",
+        "port 993 accepted a connection in 1 ms"
+    )]
+    #[case(
+        "DNS resolved mail.example.org to 192.0.2.7, and port 993 answered",
+        "DNS resolved the server to 192.0.2.7, and port 993 answered"
+    )]
+    #[case(
+        "smtp.example.org:587 refused; mail.example.org: fine",
+        "port 587 refused; the server: fine"
+    )]
+    #[case("other.example.net:25 answered", "other.example.net:25 answered")]
+    fn reasons_are_shortened_for_their_row(#[case] reason: &str, #[case] want: &str) {
+        let hosts = ["mail.example.org".to_owned(), "smtp.example.org".to_owned()];
+        assert_eq!(short_reason(reason, &hosts), want);
     }
 
     #[test]

@@ -15,7 +15,8 @@ use mailfix::account::{
     StoreSettings,
 };
 use mailfix::event::{Event, EventBody, RunId, Step, StepId, StepKind, StepStatus};
-use mailfix::evidence::{Direction, TranscriptLine};
+use mailfix::evidence::{Direction, Endpoint, TranscriptLine};
+use mailfix::probe::discover::{Discovery, Proposal};
 use mailfix::secret::Secret;
 use mailfix::tui::model::AccountEntry;
 use mailfix::tui::{Effect, Model, Msg, update, view};
@@ -205,12 +206,14 @@ pub fn line(dir: Direction, text: &str, at_ms: f64) -> TranscriptLine {
     }
 }
 
-/// The steps of a run halfway through: incoming in TLS, outgoing's
-/// configured port refused while 465 answers.
+/// The steps of a run halfway through, as the engine sends them:
+/// incoming in its TLS handshake, outgoing's configured port refused (its
+/// later steps skipped) while 465 answers and 25 stays silent.
 pub fn mid_run_steps() -> Vec<Step> {
     use Service::*;
     use StepKind::*;
     use StepStatus::*;
+    let skipped = "not reached: no connection";
     vec![
         step(
             1,
@@ -219,91 +222,161 @@ pub fn mid_run_steps() -> Vec<Step> {
             "interfaces and routes",
             true,
             Ok,
-            "eth0 up, default route",
+            "eth0; default routes IPv4 and IPv6",
             Some(1.0),
         ),
         step(
             2,
             Some(Incoming),
             Dns,
-            "mail.example.org",
+            "mail.example.org A",
             true,
             Ok,
-            "203.0.113.7, 2001:db8::7",
+            "203.0.113.7",
             Some(12.0),
         ),
         step(
             3,
             Some(Incoming),
-            Connect,
-            "203.0.113.7:993",
+            Dns,
+            "mail.example.org AAAA",
             true,
             Ok,
-            "connected",
-            Some(31.0),
+            "2001:db8::7",
+            Some(9.0),
         ),
         step(
             4,
+            Some(Incoming),
+            Connect,
+            "mail.example.org:993",
+            true,
+            Ok,
+            "203.0.113.7: connected",
+            Some(31.0),
+        ),
+        step(
+            5,
             Some(Incoming),
             Tls,
             "mail.example.org:993",
             true,
             Running,
-            "handshake",
+            "",
             None,
         ),
         step(
-            5,
+            6,
             Some(Incoming),
             Connect,
             "mail.example.org:143",
             false,
             Ok,
-            "answers",
+            "STARTTLS · 203.0.113.7: connected",
             Some(29.0),
         ),
         step(
-            6,
-            Some(Outgoing),
-            Dns,
-            "mail.example.org",
-            true,
-            Ok,
-            "203.0.113.7",
-            Some(11.0),
-        ),
-        step(
             7,
-            Some(Outgoing),
-            Connect,
-            "203.0.113.7:587",
-            true,
-            Failed,
-            "refused",
-            Some(30.4),
+            Some(Incoming),
+            Greeting,
+            "mail.example.org:143",
+            false,
+            Ok,
+            "STARTTLS · * OK IMAP4rev1 ready",
+            Some(3.0),
         ),
         step(
             8,
+            Some(Outgoing),
+            Connect,
+            "mail.example.org:587",
+            true,
+            Failed,
+            "203.0.113.7: refused (RST)",
+            Some(30.4),
+        ),
+        step(
+            9,
+            Some(Outgoing),
+            Greeting,
+            "mail.example.org:587",
+            true,
+            Skipped,
+            skipped,
+            None,
+        ),
+        step(
+            10,
+            Some(Outgoing),
+            Capabilities,
+            "mail.example.org:587",
+            true,
+            Skipped,
+            skipped,
+            None,
+        ),
+        step(
+            11,
+            Some(Outgoing),
+            Starttls,
+            "mail.example.org:587",
+            true,
+            Skipped,
+            skipped,
+            None,
+        ),
+        step(
+            12,
+            Some(Outgoing),
+            Login,
+            "mail.example.org:587",
+            true,
+            Skipped,
+            skipped,
+            None,
+        ),
+        step(
+            13,
+            Some(Outgoing),
+            Relay,
+            "mail.example.org:587",
+            true,
+            Skipped,
+            skipped,
+            None,
+        ),
+        step(
+            14,
+            Some(Outgoing),
+            Connect,
+            "mail.example.org:465",
+            false,
+            Ok,
+            "TLS · 203.0.113.7: connected",
+            Some(31.0),
+        ),
+        step(
+            15,
             Some(Outgoing),
             Greeting,
             "mail.example.org:465",
             false,
             Ok,
-            "answers (TLS)",
+            "TLS · 220 mail.example.org ESMTP",
             Some(88.0),
         ),
         step(
-            9,
+            16,
             Some(Outgoing),
             Connect,
             "mail.example.org:25",
             false,
             TimedOut,
-            "no answer",
+            "STARTTLS · 203.0.113.7: timed out",
             Some(5000.0),
         ),
         step(
-            10,
+            17,
             Some(Service::Store),
             StepKind::Store,
             "/home/alice/Mail/work",
@@ -362,4 +435,36 @@ pub fn send_steps(model: &mut Model, run: RunId) {
             elapsed_ms: 2100.0,
         },
     );
+}
+
+// ── discovery ───────────────────────────────────────────────────────────
+
+/// What a search for `email`'s servers found: POP3 and submission.
+pub fn discovery(email: &str, verified: bool) -> Discovery {
+    let endpoint = |protocol, host: &str, port, security| Endpoint {
+        protocol,
+        host: host.into(),
+        port,
+        security,
+    };
+    Discovery {
+        email: email.into(),
+        domain: "example.com".into(),
+        incoming: Some(Proposal {
+            endpoint: endpoint(Protocol::Pop3, "pop.example.com", 995, Security::Tls),
+            verified,
+            evidence: vec![
+                "published in DNS as _pop3s._tcp.example.com".into(),
+                "answers in POP3 with TLS, certificate verified (TLSv1.3)".into(),
+            ],
+        }),
+        outgoing: Some(Proposal {
+            endpoint: endpoint(Protocol::Smtp, "smtp.example.com", 587, Security::Starttls),
+            verified,
+            evidence: vec!["a standard port of smtp.example.com".into()],
+        }),
+        dns: vec![],
+        looked_at: 12,
+        answered: 2,
+    }
 }

@@ -193,4 +193,34 @@ impl Wizard {
         // Separate key presses: an Esc alone must not merge with what follows.
         std::thread::sleep(Duration::from_millis(60));
     }
+
+    /// The selected line of a list (the one with ▶).
+    pub fn selected(&self) -> String {
+        self.screen
+            .text()
+            .lines()
+            .find(|l| l.contains('▶'))
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Move the selection down to the list item `name`.
+    pub fn pick(&mut self, name: &str) {
+        for _ in 0..40 {
+            let before = self.selected();
+            if before.contains(&format!(" {name} ")) {
+                return;
+            }
+            self.send("\x1b[B");
+            let moved = self.wait_until(Duration::from_secs(10), |t| {
+                t.lines().find(|l| l.contains('▶')).unwrap_or_default() != before
+            });
+            assert!(
+                moved.is_some(),
+                "the selection did not move:\n{}",
+                self.screen.text()
+            );
+        }
+        panic!("no item {name}:\n{}", self.screen.text());
+    }
 }

@@ -61,10 +61,24 @@ fn ruled_out_reasons_name_the_evidence() {
 }
 
 #[rstest]
-#[case::command(PasswordSource::Command("pass show mail/work".into()), "the command `pass show mail/work`: exit status 1")]
-#[case::env(PasswordSource::Env("MAIL_PW".into()), "the environment variable MAIL_PW: exit status 1")]
+#[case::command(
+    PasswordSource::Command("pass show mail/work".into()),
+    "password command `pass show mail/work` failed: exit status 1",
+    "password command `pass show mail/work` failed: exit status 1"
+)]
+#[case::env(
+    PasswordSource::Env("MAIL_PW".into()),
+    "environment variable MAIL_PW is not set",
+    "environment variable MAIL_PW is not set"
+)]
+#[case::literal(
+    PasswordSource::Literal("pw\nx".into()),
+    "the password holds a line break or NUL",
+    "the password in the config file: the password holds a line break or NUL"
+)]
 fn a_failed_password_source_is_its_own_problem(
     #[case] source: PasswordSource,
+    #[case] why: &str,
     #[case] evidence: &str,
 ) {
     let d = healthy_imap()
@@ -72,7 +86,7 @@ fn a_failed_password_source_is_its_own_problem(
         .ep(cfg(Service::Incoming, Protocol::Imap, 993, Security::Tls)
             .greet(IMAP_HELLO)
             .caps(&["PLAIN"], false)
-            .skipped(LoginSkip::PasswordUnavailable("exit status 1".into())))
+            .skipped(LoginSkip::PasswordUnavailable(why.into())))
         .diagnose();
     assert!(get(&d, Service::Incoming, ids::BAD_CREDENTIALS).is_none());
     let note = d.notes.iter().find(|n| n.problem).expect("a problem note");

@@ -153,7 +153,13 @@ fn store_of(d: &Directive) -> Option<&str> {
     (!name.is_empty()).then_some(name)
 }
 
-/// The Maildir store a channel links to one of `stores`.
+/// mbsync keeps a Maildir store's INBOX here unless `Inbox` says otherwise.
+const DEFAULT_INBOX: &str = "~/Maildir";
+
+/// The Maildir a channel links to one of `stores`: the local store's
+/// INBOX, where new mail lands. That is `Inbox` (mbsync's default
+/// `~/Maildir` without it), not `Path`: `Path` is where the other folders
+/// go, and with `SubFolders Verbatim` or `Legacy` it is no Maildir itself.
 fn local_store(
     stores: &[&str],
     links: &[Link<'_>],
@@ -168,8 +174,8 @@ fn local_store(
             let maildir = sections
                 .iter()
                 .find(|s| s.kind == SectionKind::MaildirStore && s.name == *end)?;
-            let path = maildir.get("path").or(maildir.get("inbox"))?;
-            let path: PathBuf = expand_tilde(path.value(), ctx.home);
+            let inbox = maildir.get("inbox").map_or(DEFAULT_INBOX, |d| d.value());
+            let path: PathBuf = expand_tilde(inbox, ctx.home);
             Some(StoreSettings {
                 path,
                 format: StoreFormat::Maildir,

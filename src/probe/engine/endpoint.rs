@@ -12,17 +12,17 @@ use futures::future::join_all;
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, watch};
 
-use crate::event::{StepKind, StepStatus};
+use crate::event::{EventBody, Step, StepKind, StepStatus};
 use crate::evidence::{
-    ConnectAttempt, ConnectOutcome, EndpointProbe, Observation, Phase, RecordKind, Role, Session,
-    SessionEnd,
+    ConnectAttempt, ConnectOutcome, Depth, EndpointProbe, Observation, Phase, RecordKind, Role,
+    Session, SessionEnd,
 };
 use crate::plan::{EndpointSpec, is_ip_literal, security_in_doubt};
 use crate::probe::net;
 use crate::probe::session::{LoginParams, SessionParams, run_session};
 
 use super::ctx::Ctx;
-use super::progress::ProgressMap;
+use super::progress::{ProgressMap, mode_detail, not_reached, path_kinds};
 use super::{dnsq, login};
 
 /// Addresses tried per family: enough for round-robin hosts, bounded.
@@ -88,8 +88,11 @@ pub(crate) async fn probe(
     // Phase 2: the conversation, while the remaining connects finish.
     let session = async {
         match first {
-            Some((addr, stream)) => Some(converse(ctx, &spec, addr, stream, login).await),
-            None => None,
+            Some((addr, stream)) => {
+                let (session, seen) = converse(ctx, &spec, addr, stream, login).await;
+                (Some(session), seen)
+            }
+            None => (None, Vec::new()),
         }
     };
     let rest = async {
@@ -103,8 +106,17 @@ pub(crate) async fn probe(
         }
         rest
     };
-    let (session, rest) = tokio::join!(session, rest);
+    let ((session, mut seen), rest) = tokio::join!(session, rest);
     connects.extend(rest);
+    if spec.role == Role::Configured && spec.depth == Depth::Full {
+        // Every address got a connect step, or one skipped step said the
+        // name resolved to none.
+        seen.push(StepKind::Connect);
+        let path = path_kinds(spec.service, spec.endpoint.security);
+        for (kind, why) in not_reached(&path, &seen, session.as_ref()) {
+            ctx.skipped(kind, Some(spec.service), spec.endpoint.target(), true, why);
+        }
+    }
 
     let probe = EndpointProbe {
         service: spec.service,
@@ -142,12 +154,14 @@ async fn connect_all(ctx: &Ctx, spec: &EndpointSpec, tx: mpsc::UnboundedSender<C
     };
     let (v4, v6) = tokio::join!(family(RecordKind::A), family(RecordKind::Aaaa));
     if v4 + v6 == 0 {
+        let primary = spec.role == Role::Configured;
+        let why = "the name did not resolve to any address";
         ctx.skipped(
             StepKind::Connect,
             Some(spec.service),
             spec.endpoint.target(),
-            spec.role == Role::Configured,
-            "the name did not resolve to any address",
+            primary,
+            step_detail(spec, why),
         );
     }
 }
@@ -165,25 +179,38 @@ async fn connect_each(
     .await;
 }
 
+/// A step's detail: a neighbour's says its security mode first.
+fn step_detail(spec: &EndpointSpec, detail: &str) -> String {
+    if spec.role == Role::Configured {
+        detail.to_owned()
+    } else {
+        mode_detail(spec.endpoint.security, detail)
+    }
+}
+
 async fn connect_one(ctx: &Ctx, spec: &EndpointSpec, addr: SocketAddr) -> Connected {
-    let primary = spec.role == Role::Configured;
-    let step = ctx.step(
-        StepKind::Connect,
-        Some(spec.service),
-        spec.endpoint.target(),
-        primary,
-    );
+    let mut step = Step {
+        id: ctx.new_step_id(),
+        service: Some(spec.service),
+        kind: StepKind::Connect,
+        target: spec.endpoint.target(),
+        primary: spec.role == Role::Configured,
+        status: StepStatus::Running,
+        detail: step_detail(spec, ""),
+        ms: None,
+    };
+    ctx.emit(EventBody::Step(step.clone()));
+    let started = tokio::time::Instant::now();
     let limit = ctx.wait_limit();
     let connected = net::connect(&ctx.options.network, addr, limit).await;
     let outcome = &connected.attempt.outcome;
     if *outcome == ConnectOutcome::TimedOut && limit < ctx.timeout() {
         ctx.note_deadline();
     }
-    step.done(
-        ctx,
-        connect_status(outcome),
-        format!("{}: {outcome}", addr.ip()),
-    );
+    step.status = connect_status(outcome);
+    step.detail = step_detail(spec, &format!("{}: {outcome}", addr.ip()));
+    step.ms = Some(started.elapsed().as_secs_f64() * 1000.0);
+    ctx.emit(EventBody::Step(step));
     (connected.attempt, connected.stream)
 }
 
@@ -195,21 +222,22 @@ pub(crate) fn connect_status(outcome: &ConnectOutcome) -> StepStatus {
     }
 }
 
-/// The conversation on `stream`, bounded by the run's deadline.
+/// The conversation on `stream`, bounded by the run's deadline, and the
+/// kinds of step it went through.
 async fn converse(
     ctx: &Ctx,
     spec: &EndpointSpec,
     addr: SocketAddr,
     stream: TcpStream,
     login: Option<LoginParams>,
-) -> Session {
+) -> (Session, Vec<StepKind>) {
     let Some(tls) = ctx.tls.get(&spec.service).and_then(Option::as_ref) else {
         let mut session = Session::new(addr);
         session.end = SessionEnd::Stopped {
             phase: Phase::Connect,
             reason: "no TLS configuration could be built, so nothing was sent".into(),
         };
-        return session;
+        return (session, Vec::new());
     };
     let params = SessionParams {
         service: spec.service,
@@ -220,23 +248,24 @@ async fn converse(
         timeout: ctx.timeout(),
         deadline: ctx.soft_deadline,
     };
-    let map = Mutex::new(ProgressMap::new(
-        ctx,
-        spec.service,
-        spec.endpoint.target(),
-        spec.role == Role::Configured,
-    ));
+    let primary = spec.role == Role::Configured;
+    let map = Mutex::new(
+        ProgressMap::new(ctx, spec.service, spec.endpoint.target(), primary)
+            .with_mode((!primary).then_some(spec.endpoint.security)),
+    );
     let progress = |p| map.lock().unwrap_or_else(PoisonError::into_inner).on(p);
     let talked = tokio::time::timeout_at(
         ctx.soft_deadline,
         run_session(stream, addr, &params, tls, progress),
     )
     .await;
-    match talked {
+    let mut map = map.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let session = match talked {
         Ok(session) => session,
         Err(_) => {
             ctx.note_deadline();
-            map.lock().unwrap_or_else(PoisonError::into_inner).cut(addr)
+            map.cut(addr)
         }
-    }
+    };
+    (session, map.seen().to_vec())
 }

@@ -35,6 +35,8 @@ use super::tls::TlsClient;
 use ctx::{Ctx, Parts};
 use endpoint::Gate;
 
+pub use progress::{mode_detail, path_kinds, split_mode};
+
 enum Ending {
     Done,
     Deadline,
@@ -177,21 +179,21 @@ async fn drive(ctx: Arc<Ctx>) {
         });
     }
     // Probes that run only if the configured endpoint's security is in
-    // doubt wait for its verdict on this channel. The receivers stay here
-    // until every probe is spawned: the configured probe (which takes the
-    // sender) sorts before its neighbours in the plan.
-    let mut doubt_senders: HashMap<Service, watch::Sender<Option<bool>>> = HashMap::new();
-    let mut doubt_receivers: HashMap<Service, watch::Receiver<Option<bool>>> = HashMap::new();
+    // doubt wait for its verdict on this channel. The receivers are taken
+    // out first: the configured spec sorts before its neighbours, and
+    // taking its sender must not leave them without a channel.
+    let mut doubts: HashMap<Service, watch::Sender<Option<bool>>> = HashMap::new();
+    let mut verdicts: HashMap<Service, watch::Receiver<Option<bool>>> = HashMap::new();
     for spec in plan.endpoints.iter().filter(|s| s.role == Role::Configured) {
         let (tx, rx) = watch::channel(None);
-        doubt_senders.insert(spec.service, tx);
-        doubt_receivers.insert(spec.service, rx);
+        doubts.insert(spec.service, tx);
+        verdicts.insert(spec.service, rx);
     }
     let mut probed: HashSet<(Service, Endpoint)> = HashSet::new();
     for spec in &plan.endpoints {
         probed.insert((spec.service, spec.endpoint.clone()));
         if spec.trigger == Trigger::SecurityInDoubt {
-            let verdict = doubt_receivers.get(&spec.service).cloned();
+            let verdict = verdicts.get(&spec.service).cloned();
             let (ctx, spec) = (ctx.clone(), spec.clone());
             tasks.spawn(quietly(async move {
                 if endpoint::wait_for_doubt(verdict).await {
@@ -201,10 +203,7 @@ async fn drive(ctx: Arc<Ctx>) {
             continue;
         }
         let (gate, doubt) = match spec.role {
-            Role::Configured => (
-                gates.remove(&spec.service),
-                doubt_senders.remove(&spec.service),
-            ),
+            Role::Configured => (gates.remove(&spec.service), doubts.remove(&spec.service)),
             _ => (None, None),
         };
         tasks.spawn(quietly(endpoint::probe(
@@ -214,8 +213,7 @@ async fn drive(ctx: Arc<Ctx>) {
             doubt,
         )));
     }
-    drop(doubt_senders);
-    drop(doubt_receivers);
+    drop((doubts, verdicts));
     if let Some(store) = &plan.store {
         tasks.spawn(quietly(extras::store(ctx.clone(), store.clone())));
     }

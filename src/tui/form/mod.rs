@@ -4,6 +4,7 @@
 //! protocol, security and login method are choices changed with ←→.
 
 mod fields;
+mod lookup;
 mod password;
 
 use crossterm::event::{Event as CtEvent, KeyCode, KeyEvent, KeyModifiers};
@@ -17,6 +18,7 @@ use super::strings as s;
 
 pub use fields::template;
 use fields::{check, push_server_fields, write_field};
+pub use lookup::Lookup;
 pub use password::{MAX_PASSWORD, PasswordInput};
 
 /// Longest text in any other field (characters).
@@ -143,6 +145,10 @@ pub struct Form {
     pub base: Account,
     /// The form-wide message ("please correct the marked field").
     pub error: Option<&'static str>,
+    /// A new account's search for its servers.
+    pub lookup: Lookup,
+    /// Turns while the search runs.
+    pub spinner: usize,
 }
 
 const INCOMING_AUTH: [AuthMech; 5] = [
@@ -162,6 +168,21 @@ const OUTGOING_AUTH: [AuthMech; 6] = [
 ];
 const SECURITIES: [Security; 3] = [Security::Tls, Security::Starttls, Security::None];
 const PROTOCOLS: [Protocol; 2] = [Protocol::Imap, Protocol::Pop3];
+
+/// A new account with one password typed: most providers use the same
+/// for sending, so the outgoing server gets it too.
+fn share_password(account: &mut Account) {
+    use crate::account::PasswordSource;
+    let (Some(incoming), Some(outgoing)) = (&account.incoming, &mut account.outgoing) else {
+        return;
+    };
+    if matches!(outgoing.password, PasswordSource::Unset)
+        && let PasswordSource::Literal(secret) = &incoming.password
+        && outgoing.auth != AuthMech::None
+    {
+        outgoing.password = PasswordSource::Literal(secret.clone());
+    }
+}
 
 fn cycle<T: Copy + PartialEq>(options: &[T], current: T, forward: bool) -> T {
     let i = options.iter().position(|o| *o == current).unwrap_or(0);
@@ -189,6 +210,8 @@ impl Form {
             return_to,
             base: account.clone(),
             error: None,
+            lookup: Lookup::Idle,
+            spinner: 0,
         }
     }
 
@@ -209,6 +232,8 @@ impl Form {
             return_to,
             base,
             error: None,
+            lookup: Lookup::Idle,
+            spinner: 0,
         }
     }
 
@@ -396,6 +421,9 @@ impl Form {
         }
         for field in &mut self.fields {
             write_field(&mut account, field);
+        }
+        if self.target == FormTarget::New {
+            share_password(&mut account);
         }
         for service in [Service::Incoming, Service::Outgoing] {
             let base = self.base.server(service).cloned();

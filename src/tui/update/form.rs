@@ -4,7 +4,7 @@
 
 use crossterm::event::KeyEvent;
 
-use super::super::form::FormTarget;
+use super::super::form::{FieldId, FormTarget, Lookup};
 use super::super::keys::{self, Action};
 use super::super::model::{AccountEntry, Model, Screen};
 use super::super::msg::Effect;
@@ -16,6 +16,7 @@ pub(super) fn key(model: &mut Model, key: KeyEvent) -> Option<Effect> {
         model.screen = Screen::Account;
         return None;
     };
+    let on_email = form.focused().map(|f| f.id) == Some(FieldId::Email);
     match keys::action(Screen::Form, &key) {
         Some(Action::ForceQuit) => return quit(model),
         Some(Action::Help) => model.help = true,
@@ -24,13 +25,35 @@ pub(super) fn key(model: &mut Model, key: KeyEvent) -> Option<Effect> {
         Some(Action::Left) => form.left_right(key, false),
         Some(Action::Right) => form.left_right(key, true),
         Some(Action::Back) => {
+            let searching = match &form.lookup {
+                Lookup::Running { id, .. } => Some(*id),
+                _ => None,
+            };
             model.screen = form.return_to;
             model.form = None;
+            return searching.map(Effect::CancelDiscover);
         }
+        // Enter on a new account's address looks its servers up first.
+        Some(Action::Enter) if on_email && form.email_to_look_up().is_some() => form.next(),
         Some(Action::Enter) => return apply(model),
         _ => form.type_key(key),
     }
-    None
+    // Leaving the address starts the search for its servers.
+    if on_email { look_up(model) } else { None }
+}
+
+/// Ask the runtime to look up the servers of the new account's address,
+/// if it is one and was not looked up yet.
+fn look_up(model: &mut Model) -> Option<Effect> {
+    let form = model.form.as_mut()?;
+    if form.focused().map(|f| f.id) == Some(FieldId::Email) {
+        return None;
+    }
+    let email = form.email_to_look_up()?;
+    let id = model.next_lookup;
+    model.next_lookup += 1;
+    form.start_lookup(id, email.clone());
+    Some(Effect::Discover { id, email })
 }
 
 /// Enter: take the settings. After a check, check again right away (the

@@ -37,6 +37,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
                 state.elapsed_ms = elapsed_ms;
                 state.spinner = state.spinner.wrapping_add(1);
             }
+            if let Some(form) = model.form.as_mut().filter(|f| f.lookup.is_running()) {
+                form.spinner = form.spinner.wrapping_add(1);
+            }
             None
         }
         Msg::Probe(event) => {
@@ -82,6 +85,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
                 Err(SaveError::Unavailable) => info(s::SAVE_UNAVAILABLE.into()),
                 Err(SaveError::Failed(reason)) => problem(s::save_failed(&reason)),
             });
+            None
+        }
+        Msg::Discovered { id, result } => {
+            if let Some(form) = model.form.as_mut() {
+                form.finish_lookup(id, result.map(|found| *found));
+            }
             None
         }
         Msg::Exported(result) => {
@@ -178,11 +187,17 @@ fn finish_run(
         Some(last) if last.account == outcome.account => Some(last),
         _ => None,
     };
-    model.verdict = verdict::initial_view(
-        outcome.scope,
-        &outcome.diagnosis,
-        model.previous.as_ref().map(|p| &p.diagnosis),
-    );
+    model.verdict = match &model.previous {
+        // Checked again: the same screen shows what changed.
+        Some(previous) if model.screen == Screen::Probing && previous.scope == outcome.scope => {
+            verdict::reprobe_view(model.verdict, &outcome.diagnosis, &previous.diagnosis)
+        }
+        previous => verdict::initial_view(
+            outcome.scope,
+            &outcome.diagnosis,
+            previous.as_ref().map(|p| &p.diagnosis),
+        ),
+    };
     // "Checking again…" is over.
     model.flash = None;
     model.last = Some(outcome);

@@ -7,7 +7,6 @@ use super::super::keys::Action;
 use super::super::logtext;
 use super::super::model::{Model, SYMPTOMS, Screen};
 use super::super::msg::Effect;
-use super::super::report;
 use super::super::strings as s;
 use super::super::verdict;
 use super::{info, quit, save, start_run};
@@ -46,8 +45,17 @@ fn account(model: &mut Model, action: Action) -> Option<Effect> {
     let rows = model.accounts.len() + 1;
     let on_new = model.account_cursor >= model.accounts.len();
     match action {
+        // The list is long in the demo: it wraps around.
+        Action::Up if model.account_cursor == 0 => model.account_cursor = rows - 1,
+        Action::Down if model.account_cursor + 1 >= rows => model.account_cursor = 0,
         Action::Up | Action::Down => {
             step(&mut model.account_cursor, rows, action == Action::Down);
+        }
+        Action::Home => model.account_cursor = 0,
+        Action::End => model.account_cursor = rows - 1,
+        Action::New => {
+            model.account_cursor = rows - 1;
+            open_new_form(model);
         }
         Action::Enter if on_new => open_new_form(model),
         Action::Enter => {
@@ -91,6 +99,8 @@ fn symptom(model: &mut Model, action: Action) -> Option<Effect> {
                 action == Action::Down,
             );
         }
+        Action::Home => model.symptom_cursor = 0,
+        Action::End => model.symptom_cursor = SYMPTOMS.len() - 1,
         Action::Enter => {
             let scope = SYMPTOMS[model.symptom_cursor.min(SYMPTOMS.len() - 1)];
             return start_run(model, chosen, scope);
@@ -130,9 +140,26 @@ fn probing(model: &mut Model, action: Action) -> Option<Effect> {
 fn verdict(model: &mut Model, action: Action) -> Option<Effect> {
     let outcome = model.last.as_ref()?;
     let rows = model.verdict.category.causes().count();
+    if matches!(
+        action,
+        Action::Up | Action::Down | Action::Left | Action::Right | Action::Home | Action::End
+    ) {
+        model.verdict.scroll = 0;
+    }
+    let page = usize::from(model.size.1 / 3).max(1);
     match action {
         Action::Up | Action::Down => {
             step(&mut model.verdict.cursor, rows, action == Action::Down);
+        }
+        Action::Home => model.verdict.cursor = 0,
+        Action::End => model.verdict.cursor = rows.saturating_sub(1),
+        Action::PageDown => {
+            let max = super::super::view::detail_overflow(model);
+            model.verdict.scroll = (model.verdict.scroll + page).min(max);
+        }
+        Action::PageUp => {
+            let max = super::super::view::detail_overflow(model);
+            model.verdict.scroll = model.verdict.scroll.min(max).saturating_sub(page);
         }
         Action::Left | Action::Right => {
             let all = Category::ALL;
@@ -190,10 +217,10 @@ fn export(model: &mut Model) -> Option<Effect> {
         model.flash = Some(info(s::NO_REPORT_YET.into()));
         return None;
     };
-    let markdown = report::markdown(outcome, &report::Versions::current());
     Some(Effect::Export {
         stem: outcome.settings.name.clone(),
-        markdown,
+        report: Box::new(outcome.report.clone()),
+        diagnosis: Box::new(outcome.diagnosis.clone()),
     })
 }
 

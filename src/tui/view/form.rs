@@ -5,11 +5,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::super::form::{Field, FieldId, FieldValue, FormTarget, Part};
+use crate::account::{Service, email_domain};
+
+use super::super::form::{Field, FieldId, FieldValue, FormTarget, Lookup, Part};
 use super::super::model::Model;
 use super::super::strings as s;
 use super::super::theme::Theme;
-use super::widgets::{clean, cut, header};
+use super::widgets::{SPINNER, clean, cut, header};
 
 const LABEL_WIDTH: usize = 16;
 /// Columns before a field's value: margin, marker, label.
@@ -41,7 +43,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
     );
     let hint_line = match form.error {
         Some(error) => Line::from(Span::styled(format!(" ✗ {error}"), theme.bad())),
-        None => Line::from(Span::styled(format!(" {}", s::FORM_HINT), theme.dim())),
+        None => lookup_line(&form.lookup, form.target, form.spinner, area.width, theme),
     };
     frame.render_widget(Paragraph::new(hint_line), hint);
 
@@ -75,8 +77,32 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
         spans.extend(value);
         if let Some(error) = field.error {
             spans.push(Span::styled(format!("  ✗ {error}"), theme.bad()));
+        } else if let (Lookup::Done(found), FieldId::Server(service, Part::Host)) =
+            (&form.lookup, field.id)
+            && let Some(proposal) = found.proposal(service)
+        {
+            let (glyph, word, style) = if proposal.verified {
+                ("✓", s::FOUND_VERIFIED, theme.ok())
+            } else {
+                ("?", s::FOUND_UNVERIFIED, theme.applies())
+            };
+            spans.push(Span::styled(format!("  {glyph} {word}"), style));
         }
         lines.push(Line::from(spans));
+    }
+    // Under the fields, as room allows: why the search proposed what it did.
+    if let Lookup::Done(found) = &form.lookup {
+        let width = usize::from(body.width);
+        for service in [Service::Incoming, Service::Outgoing] {
+            let text = match found.proposal(service) {
+                Some(p) => format!("{service}: {}", p.evidence.join("; ")),
+                None => s::found_nothing_for(service.as_str(), &found.domain),
+            };
+            lines.push(Line::from(Span::styled(
+                cut(&format!(" {text}"), width),
+                theme.dim(),
+            )));
+        }
     }
     frame.render_widget(Paragraph::new(lines), body);
     if let Some(pos) = cursor
@@ -85,6 +111,40 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
     {
         frame.set_cursor_position(pos);
     }
+}
+
+/// The line under the title: how the search for a new account's servers
+/// stands, or what typing does.
+fn lookup_line(
+    lookup: &Lookup,
+    target: FormTarget,
+    spinner: usize,
+    width: u16,
+    theme: Theme,
+) -> Line<'static> {
+    let width = usize::from(width).saturating_sub(4);
+    let (glyph, text, style) = match lookup {
+        Lookup::Idle if target == FormTarget::New => ("", s::FORM_NEW_HINT.to_owned(), theme.dim()),
+        Lookup::Idle => ("", s::FORM_HINT.to_owned(), theme.dim()),
+        Lookup::Running { email, .. } => (
+            SPINNER[spinner % SPINNER.len()],
+            s::looking_up(email_domain(email).as_deref().unwrap_or(email)),
+            theme.running(),
+        ),
+        Lookup::Done(found) if found.incoming.is_some() || found.outgoing.is_some() => {
+            ("✓", s::found(&found.domain), theme.ok())
+        }
+        Lookup::Done(found) => ("✗", s::found_nothing(&found.domain), theme.applies()),
+        Lookup::Failed { reason, .. } => ("✗", s::lookup_failed(reason), theme.bad()),
+    };
+    if glyph.is_empty() {
+        return Line::from(Span::styled(format!(" {}", cut(&text, width)), theme.dim()));
+    }
+    Line::from(vec![
+        Span::raw(" "),
+        Span::styled(glyph, style),
+        Span::styled(format!(" {}", cut(&text, width)), theme.dim()),
+    ])
 }
 
 /// The value as shown, and where the text cursor goes (columns from the

@@ -11,6 +11,8 @@ mod symptom;
 mod verdict;
 pub(crate) mod widgets;
 
+pub(crate) use verdict::detail_overflow;
+
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};

@@ -1,41 +1,131 @@
 //! Screen 4: the verdict. Every numbered cause of the category with its
-//! state and reason; the selected one's evidence and fix below; what
-//! changed since the last run on top; other categories' findings and
-//! notes at the bottom.
+//! state and reason; the selected one's evidence and fix below (scrolled
+//! with PgUp/PgDn when long); what changed since the last run on top;
+//! other categories' findings and notes at the bottom.
+//!
+//! At 80×24 every cause is one row, its reason shortened; when the
+//! terminal is tall enough and the reasons do not fit beside the titles,
+//! each reason gets a line of its own under its cause.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 use crate::account::Service;
 use crate::catalogue::Category;
 use crate::finding::Diagnosis;
-use crate::plan::Scope;
+use crate::plan::{Scope, normalise_host};
 
 use super::super::changes::settings_changes;
 use super::super::model::{Model, Outcome};
 use super::super::strings as s;
 use super::super::theme::Theme;
 use super::super::verdict::{
-    self as v, CategoryState, CauseRow, RowState, also_found, category_state, cause_rows,
+    self as v, CategoryState, CauseRow, RowState, also_found, applying, category_state, cause_rows,
+    short_reason,
 };
-use super::cause_detail::detail_lines;
+use super::cause_detail::{detail_lines, fix_hint};
 use super::widgets::{clean, cut, fit, header, rule};
 
-pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
-    let Some(outcome) = model.outcome() else {
-        return;
-    };
+/// Lines of details the layout keeps at the least.
+const MIN_DETAIL: u16 = 4;
+
+/// Where everything goes, worked out from the model alone (so `update`
+/// can clamp the detail scroll with the same numbers `view` draws with).
+struct Plan<'a> {
+    outcome: &'a Outcome,
+    previous: Option<&'a Outcome>,
+    rows: Vec<CauseRow<'a>>,
+    changed: Vec<String>,
+    bottom: Vec<Line<'static>>,
+    /// Reasons on a line of their own under each cause.
+    two_line: bool,
+    list_height: u16,
+    title_width: usize,
+    /// The selected cause's details, and how many lines they get.
+    detail: Vec<Line<'static>>,
+    detail_height: u16,
+    /// Its one-key fix, on the line under the details.
+    hint: Option<Line<'static>>,
+}
+
+fn plan(model: &Model, area: Rect, theme: Theme) -> Option<Plan<'_>> {
+    let outcome = model.outcome()?;
     let previous = model.compared_with();
     let category = model.verdict.category;
     let rows = cause_rows(category, &outcome.diagnosis, previous.map(|p| &p.diagnosis));
-    let bottom = bottom_lines(outcome, category, theme, area.width);
     let changed: Vec<String> = previous
         .map(|p| settings_changes(&p.settings, &outcome.settings))
         .unwrap_or_default();
+    let bottom = bottom_lines(outcome, category, theme, area.width);
+    let title_width = rows
+        .iter()
+        .map(|r| r.cause.title.width() + 2)
+        .max()
+        .unwrap_or(0);
+    let hosts = hosts(outcome);
+    let beside = usize::from(area.width).saturating_sub(2 + 1 + title_width + 3);
+    let longest = rows
+        .iter()
+        .map(|r| row_text(r, &outcome.diagnosis, &hosts).width())
+        .max()
+        .unwrap_or(0);
+    let fixed = 1 + 1 + u16::from(!changed.is_empty()) + 1 + 1 + bottom.len().min(4) as u16;
+    let rows_height = rows.len() as u16;
+    let with_reason = rows.iter().filter(|r| has_reason(r)).count() as u16;
+    let two_line =
+        longest > beside && area.height >= fixed + rows_height + with_reason + MIN_DETAIL + 4;
+    let list_height = rows_height + if two_line { with_reason } else { 0 };
+    let selected = rows.get(model.verdict.cursor);
+    let hint = selected.and_then(|row| fix_hint(row, area.width, theme));
+    let detail_height = area
+        .height
+        .saturating_sub(fixed + list_height + u16::from(hint.is_some()))
+        .max(1);
+    let detail = selected
+        .map(|row| detail_lines(row, outcome, area.width, theme))
+        .unwrap_or_default();
+    Some(Plan {
+        outcome,
+        previous,
+        rows,
+        changed,
+        bottom,
+        two_line,
+        list_height,
+        title_width,
+        detail,
+        detail_height,
+        hint,
+    })
+}
 
+/// Ruled out or gone: the row has a reason to show.
+fn has_reason(row: &CauseRow) -> bool {
+    matches!(row.state(), RowState::RuledOut | RowState::Gone) && !row.ruled_out.is_empty()
+}
+
+/// How far the selected cause's details can scroll in the model's
+/// terminal size (0 when they fit).
+pub fn detail_overflow(model: &Model) -> usize {
+    let (width, height) = model.size;
+    // The body: the screen less the status line and the footer.
+    let area = Rect::new(0, 0, width, height.saturating_sub(2));
+    plan(model, area, Theme::new(false)).map_or(0, |p| {
+        p.detail.len().saturating_sub(usize::from(p.detail_height))
+    })
+}
+
+pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
+    let Some(plan) = plan(model, area, theme) else {
+        return;
+    };
+    let outcome = plan.outcome;
+    let category = model.verdict.category;
+    let list_height = plan.list_height;
     let [
         top,
         tabs,
@@ -44,34 +134,36 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
         list_area,
         rule2,
         detail_area,
+        hint_area,
         bottom_area,
     ] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
-        Constraint::Length(u16::from(!changed.is_empty())),
+        Constraint::Length(u16::from(!plan.changed.is_empty())),
         Constraint::Length(1),
-        Constraint::Length(rows.len() as u16),
+        Constraint::Length(list_height),
         Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(bottom.len().min(4) as u16),
+        Constraint::Length(plan.detail_height),
+        Constraint::Length(u16::from(plan.hint.is_some())),
+        Constraint::Length(plan.bottom.len().min(4) as u16),
     ])
     .areas(area);
 
     header(
         frame,
         top,
-        heading(outcome, category, &rows, theme),
-        compare_note(previous, outcome, theme),
+        heading(outcome, category, &plan.rows, theme),
+        compare_note(plan.previous, outcome, theme),
     );
     frame.render_widget(
         Paragraph::new(tab_line(model, &outcome.diagnosis, theme)),
         tabs,
     );
-    if !changed.is_empty() {
+    if !plan.changed.is_empty() {
         frame.render_widget(
             Paragraph::new(Line::from(Span::styled(
                 cut(
-                    &format!(" {}", s::changed_settings(&changed.join("; "))),
+                    &format!(" {}", s::changed_settings(&plan.changed.join("; "))),
                     usize::from(area.width),
                 ),
                 theme.dim(),
@@ -80,34 +172,68 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
         );
     }
     frame.render_widget(Paragraph::new(rule(area.width, "", theme.dim())), rule1);
-    let title_width = rows
-        .iter()
-        .map(|r| r.cause.title.chars().count() + 2)
-        .max()
-        .unwrap_or(0);
-    let lines: Vec<Line> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, row)| {
-            row_line(
-                row,
-                i == model.verdict.cursor,
-                title_width,
-                area.width,
-                theme,
-            )
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), list_area);
-    frame.render_widget(Paragraph::new(rule(area.width, "", theme.dim())), rule2);
-    if let Some(row) = rows.get(model.verdict.cursor) {
-        frame.render_widget(
-            Paragraph::new(detail_lines(row, outcome, detail_area.width, theme))
-                .wrap(Wrap { trim: false }),
-            detail_area,
+    let hosts = hosts(outcome);
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, row) in plan.rows.iter().enumerate() {
+        let selected = i == model.verdict.cursor;
+        let text = row_text(row, &outcome.diagnosis, &hosts);
+        row_lines(
+            row,
+            &text,
+            selected,
+            plan.two_line,
+            plan.title_width,
+            area.width,
+            theme,
+            &mut lines,
         );
     }
-    frame.render_widget(Paragraph::new(bottom), bottom_area);
+    frame.render_widget(Paragraph::new(lines), list_area);
+
+    // The rule under the list says when the details go on below.
+    let hidden = plan
+        .detail
+        .len()
+        .saturating_sub(usize::from(plan.detail_height));
+    let scroll = model.verdict.scroll.min(hidden);
+    let below = hidden - scroll;
+    let note = match (scroll > 0, below > 0) {
+        (_, true) => s::detail_more(below),
+        (true, false) => s::DETAIL_TOP.to_owned(),
+        (false, false) => String::new(),
+    };
+    frame.render_widget(Paragraph::new(rule(area.width, "", theme.dim())), rule2);
+    if !note.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::from(Span::styled(format!(" {note} "), theme.key())))
+                .alignment(ratatui::layout::Alignment::Right),
+            rule2,
+        );
+    }
+    // The details, and under them the one-key fix: right after them when
+    // they fit, else on the last line, always in view.
+    let mut shown: Vec<Line> = plan
+        .detail
+        .into_iter()
+        .skip(scroll)
+        .take(usize::from(plan.detail_height))
+        .collect();
+    shown.extend(plan.hint);
+    let pane = Rect {
+        height: detail_area.height + hint_area.height,
+        ..detail_area
+    };
+    frame.render_widget(Paragraph::new(shown), pane);
+    frame.render_widget(Paragraph::new(plan.bottom), bottom_area);
+}
+
+/// The account's server names, lowercased.
+fn hosts(outcome: &Outcome) -> Vec<String> {
+    [Service::Incoming, Service::Outgoing]
+        .into_iter()
+        .filter_map(|svc| outcome.settings.server(svc))
+        .map(|server| normalise_host(&server.host))
+        .collect()
 }
 
 /// "Could not connect · outgoing SMTP", or "…: no problem found".
@@ -127,6 +253,17 @@ fn heading(
             None => svc.to_string(),
         })
         .collect();
+    let all_clear = outcome.scope == Scope::Everything && outcome.diagnosis.is_ok();
+    if all_clear {
+        return Line::from(vec![
+            Span::styled(" ✓ ", theme.ok()),
+            Span::styled(s::ALL_CLEAR, theme.title()),
+            Span::styled(
+                format!("  ({})", cut(&outcome.settings.name, 24)),
+                theme.dim(),
+            ),
+        ]);
+    }
     let mut spans = vec![Span::styled(
         format!(" {}", s::verdict_heading(category, &names.join(", "))),
         theme.title(),
@@ -142,7 +279,7 @@ fn heading(
         )),
     }
     spans.push(Span::styled(
-        format!("  ({})", clean(&outcome.settings.name)),
+        format!("  ({})", cut(&outcome.settings.name, 24)),
         theme.dim(),
     ));
     Line::from(spans)
@@ -190,60 +327,101 @@ fn tab_line(model: &Model, diagnosis: &Diagnosis, theme: Theme) -> Line<'static>
     Line::from(spans)
 }
 
-fn row_line(
-    row: &CauseRow,
-    selected: bool,
-    title_width: usize,
-    width: u16,
-    theme: Theme,
-) -> Line<'static> {
-    let marker = if selected { " ▶" } else { "  " };
-    let title = format!("{} {}", row.cause.id.number, row.cause.title);
-    let (glyph, state_style, text) = match row.state() {
+/// What a row says beside its title: "#1 likely · incoming",
+/// "ruled out: port 993 answered", "gone — port 993 serves IMAP".
+fn row_text(row: &CauseRow, diagnosis: &Diagnosis, hosts: &[String]) -> String {
+    match row.state() {
         RowState::Applies => {
             let word = row.confidence().map(s::confidence).unwrap_or(s::APPLIES);
             let services: Vec<String> = row.services().iter().map(|s| s.to_string()).collect();
-            let mut text = format!("{word} · {}", services.join(", "));
+            let mut text = match row.rank {
+                Some(rank) if applying(row.cause.id.category, diagnosis) > 1 => {
+                    format!("#{rank} {word} · {}", services.join(", "))
+                }
+                _ => format!("{word} · {}", services.join(", ")),
+            };
             if row.is_new() {
                 text.push_str(&format!(" · {}", s::NEW));
             }
-            ("●", theme.applies(), text)
+            text
         }
-        RowState::Gone => {
-            let reason = row
-                .ruled_out
-                .first()
-                .map(|r| format!(" — {}", r.reason))
-                .unwrap_or_default();
-            ("✓", theme.ok(), format!("{}{reason}", s::GONE))
-        }
-        RowState::RuledOut => ("✓", theme.ok(), ruled_out_text(row)),
-        RowState::NotChecked => ("·", theme.dim(), s::NOT_CHECKED.to_owned()),
-    };
-    let rest = usize::from(width).saturating_sub(2 + 1 + title_width + 3);
-    let mut line = Line::from(vec![
-        Span::raw(marker),
-        Span::raw(" "),
-        Span::raw(fit(&title, title_width)),
-        Span::styled(format!(" {glyph} "), state_style),
-        Span::styled(cut(&text, rest), state_style),
-    ]);
-    if selected {
-        line = line.style(theme.selected());
+        RowState::Gone => match row.ruled_out.first() {
+            Some(r) => format!("{} — {}", s::GONE, short_reason(&r.reason, hosts)),
+            None => s::GONE.to_owned(),
+        },
+        RowState::RuledOut => ruled_out_text(row, hosts),
+        RowState::NotChecked => s::NOT_CHECKED.to_owned(),
     }
-    line
 }
 
-fn ruled_out_text(row: &CauseRow) -> String {
+#[allow(clippy::too_many_arguments)]
+fn row_lines(
+    row: &CauseRow,
+    text: &str,
+    selected: bool,
+    two_line: bool,
+    title_width: usize,
+    width: u16,
+    theme: Theme,
+    lines: &mut Vec<Line<'static>>,
+) {
+    let marker = if selected { " ▶" } else { "  " };
+    let title = format!("{} {}", row.cause.id.number, row.cause.title);
+    let (glyph, style) = match row.state() {
+        RowState::Applies => ("●", theme.applies()),
+        RowState::Gone | RowState::RuledOut => ("✓", theme.ok()),
+        RowState::NotChecked => ("·", theme.dim()),
+    };
+    let width = usize::from(width);
+    let row_style = if selected {
+        theme.selected()
+    } else {
+        Style::new()
+    };
+    // On two lines, the state's word stays beside the title and the
+    // reason goes below it, under the title.
+    let below = two_line && has_reason(row);
+    let (beside, reason) = match (below, row.state()) {
+        (true, RowState::RuledOut) => (
+            s::RULED_OUT.to_owned(),
+            text.split_once(": ").map(|(_, r)| r.to_owned()),
+        ),
+        (true, _) => match text.split_once(" — ") {
+            Some((head, reason)) => (head.to_owned(), Some(reason.to_owned())),
+            None => (text.to_owned(), None),
+        },
+        _ => (text.to_owned(), None),
+    };
+    let rest = width.saturating_sub(2 + 1 + title_width + 3);
+    lines.push(
+        Line::from(vec![
+            Span::raw(marker),
+            Span::raw(" "),
+            Span::raw(fit(&title, title_width)),
+            Span::styled(format!(" {glyph} "), style),
+            Span::styled(cut(&beside, rest), style),
+        ])
+        .style(row_style),
+    );
+    if below {
+        let reason = reason.unwrap_or_default();
+        lines.push(Line::from(vec![
+            Span::raw("       "),
+            Span::styled(cut(&reason, width.saturating_sub(8)), theme.dim()),
+        ]));
+    }
+}
+
+fn ruled_out_text(row: &CauseRow, hosts: &[String]) -> String {
     match row.ruled_out.as_slice() {
-        [one] => format!("{}: {}", s::RULED_OUT, one.reason),
-        many => {
-            let reasons: Vec<String> = many
-                .iter()
-                .map(|r| s::ruled_out_for(r.service, &r.reason))
-                .collect();
-            format!("{}: {}", s::RULED_OUT, reasons.join("; "))
-        }
+        [one] => format!("{}: {}", s::RULED_OUT, short_reason(&one.reason, hosts)),
+        // The first reason stands for all; the details list each.
+        many => format!(
+            "{} ({}): {}",
+            s::RULED_OUT,
+            many.len(),
+            short_reason(&many[0].reason, hosts)
+        ),
     }
 }
 
@@ -258,15 +436,24 @@ fn bottom_lines(
     let mut lines = Vec::new();
     let others = also_found(category, &outcome.diagnosis);
     if !others.is_empty() {
-        let list: Vec<String> = others
-            .iter()
-            .map(|f| format!("{} {} ({})", f.cause, f.cause.title(), f.service))
-            .collect();
+        let mut list: Vec<String> = Vec::new();
+        for f in &others {
+            let item = s::also_found_item(
+                f.cause.category.label(),
+                f.cause.number,
+                f.cause.title(),
+                f.service,
+            );
+            if !list.contains(&item) {
+                list.push(item);
+            }
+        }
+        let lead = format!(" {} ", s::ALSO_FOUND);
         lines.push(Line::from(vec![
-            Span::styled(format!(" {} ", s::ALSO_FOUND), theme.applies()),
+            Span::styled(lead.clone(), theme.applies()),
             Span::raw(cut(
-                &format!("{}  ←→", list.join("; ")),
-                width.saturating_sub(14),
+                &format!("{}  (←→)", list.join("; ")),
+                width.saturating_sub(lead.width()),
             )),
         ]));
     } else if outcome.scope == Scope::Everything {
@@ -276,15 +463,22 @@ fn bottom_lines(
         ]));
     }
     for note in &outcome.diagnosis.notes {
-        let glyph = if note.problem { "✗" } else { "·" };
-        lines.push(Line::from(Span::raw(cut(
-            &format!(" {} {glyph} {}", s::NOTE, note.text),
-            width,
-        ))));
+        let (lead, style) = if note.problem {
+            (format!(" ✗ {} ", s::PROBLEM), theme.bad())
+        } else {
+            (format!(" {} ", s::NOTE), theme.dim())
+        };
+        lines.push(Line::from(vec![
+            Span::styled(lead.clone(), style),
+            Span::raw(cut(&clean(&note.text), width.saturating_sub(lead.width()))),
+        ]));
     }
     for note in &outcome.report.run_notes {
+        if outcome.diagnosis.notes.iter().any(|n| n.text == *note) {
+            continue;
+        }
         lines.push(Line::from(Span::raw(cut(
-            &format!(" {} · {note}", s::NOTE),
+            &format!(" {} {note}", s::NOTE),
             width,
         ))));
     }

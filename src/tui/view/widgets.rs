@@ -54,8 +54,16 @@ pub fn cut(text: &str, width: usize) -> String {
 }
 
 /// A title line with something on the right (the demo marker, a timer).
+/// The right part wins when both do not fit: the left one is cut short
+/// of it, never drawn under it.
 pub fn header(frame: &mut Frame, area: Rect, left: Line<'_>, right: Line<'_>) {
-    frame.render_widget(Paragraph::new(left), area);
+    let right_width = right.width() as u16;
+    let gap = u16::from(right_width > 0);
+    let left_area = Rect {
+        width: area.width.saturating_sub(right_width + gap),
+        ..area
+    };
+    frame.render_widget(Paragraph::new(left), left_area);
     frame.render_widget(Paragraph::new(right).alignment(Alignment::Right), area);
 }
 
