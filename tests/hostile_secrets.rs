@@ -49,7 +49,10 @@ fn declared_secrets() -> Vec<(PathBuf, String)> {
             };
             let name = name.rsplit(' ').next().unwrap_or_default();
             let is_secret = name.contains("PASSWORD") || name.contains("TOKEN");
-            if !is_secret || name.ends_with("_KEEP") || name.ends_with("_NONE") {
+            let not_a_secret = ["_KEEP", "_NONE", "_FILE"]
+                .iter()
+                .any(|x| name.ends_with(x));
+            if !is_secret || not_a_secret {
                 continue;
             }
             let Some(value) = value.strip_suffix("\";") else {
