@@ -2,7 +2,7 @@
 //! consistent and can be reviewed (or translated) without reading the
 //! layout code.
 
-use crate::account::Service;
+use crate::account::{Service, StoreSettings};
 use crate::catalogue::Category;
 use crate::finding::Confidence;
 use crate::plan::Scope;
@@ -25,6 +25,11 @@ pub const LABEL_STORE: &str = "store";
 pub const LABEL_ACCOUNT: &str = "account";
 pub const LABEL_NOTE: &str = "about";
 pub const NOT_SET: &str = "not set";
+
+/// "maildir /home/alice/Mail"
+pub fn store_summary(store: &StoreSettings) -> String {
+    format!("{} {}", store.format.as_str(), store.path.display())
+}
 
 // ── Symptom screen ──────────────────────────────────────────────────────
 pub const CHECK_EVERYTHING: &str = "Check everything";

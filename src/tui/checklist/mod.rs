@@ -152,7 +152,7 @@ pub fn blocks(account: &Account, scope: Scope, steps: &[Step]) -> Vec<Block> {
         let (heading, host, target) = match service {
             Service::Store => match &account.store {
                 Some(store) => (
-                    format!("{} {}", store.format.as_str(), store.path.display()),
+                    super::strings::store_summary(store),
                     String::new(),
                     store.path.display().to_string(),
                 ),

@@ -3,14 +3,14 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::{ListItem, ListState, Paragraph, Wrap};
 
 use crate::account::Account;
 
 use super::super::model::Model;
 use super::super::strings as s;
 use super::super::theme::Theme;
-use super::widgets::{clean, fit, header, rule, wrap};
+use super::widgets::{app_header, choice_list, clean, fit, rule, setting, wrap};
 
 const NAME_WIDTH: usize = 16;
 
@@ -30,20 +30,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
     .areas(area);
     frame.render_widget(Paragraph::new(rule(area.width, "", theme.dim())), rule_area);
 
-    let right = if model.demo {
-        Line::from(Span::styled(format!("{} ", s::DEMO_MARKER), theme.accent()))
-    } else {
-        Line::default()
-    };
-    header(
-        frame,
-        top,
-        Line::from(vec![
-            Span::styled(format!(" {}  ", s::APP), theme.title()),
-            Span::raw(s::ACCOUNT_TITLE),
-        ]),
-        right,
-    );
+    app_header(frame, top, s::ACCOUNT_TITLE, model.demo, theme);
 
     let warn_lines: Vec<Line> = model
         .warnings
@@ -76,12 +63,8 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
         s::ACCOUNT_NEW,
         theme.accent(),
     ))));
-    let list = List::new(items)
-        .highlight_symbol(" ▶ ")
-        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
-        .highlight_style(theme.selected());
     let mut state = ListState::default().with_selected(Some(model.account_cursor));
-    frame.render_stateful_widget(list, list_area, &mut state);
+    frame.render_stateful_widget(choice_list(items, theme), list_area, &mut state);
 
     frame.render_widget(
         Paragraph::new(details(model, theme)).wrap(Wrap { trim: false }),
@@ -102,7 +85,6 @@ fn summary(account: &Account) -> String {
 
 /// The selected account's settings in full, and the demo's note.
 fn details(model: &Model, theme: Theme) -> Vec<Line<'static>> {
-    let label = |text: &str| Span::styled(format!(" {text:<9} "), theme.dim());
     let Some(entry) = model.accounts.get(model.account_cursor) else {
         let text = if model.accounts.is_empty() {
             s::ACCOUNT_NONE
@@ -115,7 +97,6 @@ fn details(model: &Model, theme: Theme) -> Vec<Line<'static>> {
             .collect();
     };
     let account = &entry.account;
-    let mut lines = Vec::new();
     let mut title = vec![
         Span::styled(format!(" {}", clean(&account.name)), theme.title()),
         Span::raw(format!("  {}", clean(&account.email))),
@@ -126,34 +107,23 @@ fn details(model: &Model, theme: Theme) -> Vec<Line<'static>> {
             theme.applies(),
         ));
     }
-    lines.push(Line::from(title));
-    let server_line = |name: &str, server: Option<&crate::account::ServerSettings>| {
-        Line::from(vec![
-            label(name),
-            Span::raw(
-                server
-                    .map(|s| clean(&s.summary()))
-                    .unwrap_or_else(|| s::NOT_SET.into()),
-            ),
-        ])
-    };
-    lines.push(server_line(s::LABEL_INCOMING, account.incoming.as_ref()));
-    lines.push(server_line(s::LABEL_OUTGOING, account.outgoing.as_ref()));
+    let mut lines = vec![Line::from(title)];
+    for (label, server) in [
+        (s::LABEL_INCOMING, &account.incoming),
+        (s::LABEL_OUTGOING, &account.outgoing),
+    ] {
+        let summary = server.as_ref().map(|s| s.summary());
+        lines.push(setting(
+            label,
+            summary.as_deref().unwrap_or(s::NOT_SET),
+            theme,
+        ));
+    }
     if let Some(store) = &account.store {
-        lines.push(Line::from(vec![
-            label(s::LABEL_STORE),
-            Span::raw(clean(&format!(
-                "{} {}",
-                store.format.as_str(),
-                store.path.display()
-            ))),
-        ]));
+        lines.push(setting(s::LABEL_STORE, &s::store_summary(store), theme));
     }
     if let Some(note) = &entry.note {
-        lines.push(Line::from(vec![
-            label(s::LABEL_NOTE),
-            Span::raw(clean(note)),
-        ]));
+        lines.push(setting(s::LABEL_NOTE, note, theme));
     }
     lines
 }

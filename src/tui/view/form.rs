@@ -11,7 +11,7 @@ use super::super::form::{Field, FieldId, FieldValue, FormTarget, Lookup, Part};
 use super::super::model::Model;
 use super::super::strings as s;
 use super::super::theme::Theme;
-use super::widgets::{SPINNER, clean, cut, header};
+use super::widgets::{SPINNER, app_header, cut};
 
 const LABEL_WIDTH: usize = 16;
 /// Columns before a field's value: margin, marker, label.
@@ -32,15 +32,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
         FormTarget::New => s::FORM_NEW_TITLE.to_owned(),
         FormTarget::Existing(_) => s::form_title(&form.base.name),
     };
-    header(
-        frame,
-        top,
-        Line::from(vec![
-            Span::styled(format!(" {}  ", s::APP), theme.title()),
-            Span::raw(clean(&title)),
-        ]),
-        Line::default(),
-    );
+    app_header(frame, top, &title, false, theme);
     let hint_line = match form.error {
         Some(error) => Line::from(Span::styled(format!(" ✗ {error}"), theme.bad())),
         None => lookup_line(&form.lookup, form.target, form.spinner, area.width, theme),

@@ -3,14 +3,14 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{List, ListItem, ListState, Paragraph};
+use ratatui::widgets::{ListItem, ListState, Paragraph};
 
 use crate::plan::Scope;
 
 use super::super::model::{Model, SYMPTOMS};
 use super::super::strings as s;
 use super::super::theme::Theme;
-use super::widgets::{clean, header};
+use super::widgets::{app_header, choice_list, setting};
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
     let Some(entry) = model.chosen_entry() else {
@@ -24,20 +24,8 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
         Constraint::Min(0),
     ])
     .areas(area);
-    let right = if model.demo {
-        Line::from(Span::styled(format!("{} ", s::DEMO_MARKER), theme.accent()))
-    } else {
-        Line::default()
-    };
-    header(
-        frame,
-        top,
-        Line::from(vec![
-            Span::styled(format!(" {}  ", s::APP), theme.title()),
-            Span::raw(clean(&s::symptom_title(&entry.account.name))),
-        ]),
-        right,
-    );
+    let title = s::symptom_title(&entry.account.name);
+    app_header(frame, top, &title, model.demo, theme);
 
     let items: Vec<ListItem> = SYMPTOMS
         .iter()
@@ -49,36 +37,21 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
             Scope::Only(category) => ListItem::new(Line::from(s::symptom(*category))),
         })
         .collect();
-    let list = List::new(items)
-        .highlight_symbol(" ▶ ")
-        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
-        .highlight_style(theme.selected());
     let mut state = ListState::default().with_selected(Some(model.symptom_cursor));
-    frame.render_stateful_widget(list, list_area, &mut state);
+    frame.render_stateful_widget(choice_list(items, theme), list_area, &mut state);
 
     let account = &entry.account;
-    let label = |text: &str| Span::styled(format!(" {text:<9} "), theme.dim());
     let mut lines = Vec::new();
-    for (name, server) in [
+    for (label, server) in [
         (s::LABEL_INCOMING, &account.incoming),
         (s::LABEL_OUTGOING, &account.outgoing),
     ] {
         if let Some(server) = server {
-            lines.push(Line::from(vec![
-                label(name),
-                Span::raw(clean(&server.summary())),
-            ]));
+            lines.push(setting(label, &server.summary(), theme));
         }
     }
     if let Some(store) = &account.store {
-        lines.push(Line::from(vec![
-            label(s::LABEL_STORE),
-            Span::raw(clean(&format!(
-                "{} {}",
-                store.format.as_str(),
-                store.path.display()
-            ))),
-        ]));
+        lines.push(setting(s::LABEL_STORE, &s::store_summary(store), theme));
     }
     if entry.changed() {
         lines.push(Line::from(Span::styled(

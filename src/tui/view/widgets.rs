@@ -4,11 +4,12 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{HighlightSpacing, List, ListItem, Paragraph};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::event::StepStatus;
 
+use super::super::strings as s;
 use super::super::theme::Theme;
 
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -65,6 +66,37 @@ pub fn header(frame: &mut Frame, area: Rect, left: Line<'_>, right: Line<'_>) {
     };
     frame.render_widget(Paragraph::new(left), left_area);
     frame.render_widget(Paragraph::new(right).alignment(Alignment::Right), area);
+}
+
+/// The title line of the account, symptom and form screens:
+/// " mailfix  TITLE", with the demo marker on the right in the demo.
+pub fn app_header(frame: &mut Frame, area: Rect, title: &str, demo: bool, theme: Theme) {
+    let right = if demo {
+        Line::from(Span::styled(format!("{} ", s::DEMO_MARKER), theme.accent()))
+    } else {
+        Line::default()
+    };
+    let left = Line::from(vec![
+        Span::styled(format!(" {}  ", s::APP), theme.title()),
+        Span::raw(clean(title)),
+    ]);
+    header(frame, area, left, right);
+}
+
+/// A list whose selected row is marked " ▶ " and drawn in reverse.
+pub fn choice_list<'a>(items: Vec<ListItem<'a>>, theme: Theme) -> List<'a> {
+    List::new(items)
+        .highlight_symbol(" ▶ ")
+        .highlight_spacing(HighlightSpacing::Always)
+        .highlight_style(theme.selected())
+}
+
+/// "  incoming  IMAP mail.example.org:993 TLS": a setting under its label.
+pub fn setting(label: &str, value: &str, theme: Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!(" {label:<9} "), theme.dim()),
+        Span::raw(clean(value)),
+    ])
 }
 
 /// A horizontal rule, with an optional title in it.
