@@ -11,29 +11,72 @@ use super::super::model::Outcome;
 use super::super::strings as s;
 use super::super::theme::Theme;
 use super::super::verdict::{CauseRow, RowState};
+use super::widgets::{cut, wrap};
 use unicode_width::UnicodeWidthStr;
-
-use super::widgets::wrap;
 
 /// Columns of the label before a detail line.
 const LABEL: usize = 10;
 
-/// "   evidence  text", the text wrapped under itself.
-fn labelled(
-    lines: &mut Vec<Line<'static>>,
-    label: &str,
-    text: &str,
+/// The lines of the details pane as they are written.
+struct Pane {
+    lines: Vec<Line<'static>>,
     width: u16,
-    style: Style,
     theme: Theme,
-) {
-    let room = usize::from(width).saturating_sub(3 + LABEL);
-    for (i, part) in wrap(text, room).into_iter().enumerate() {
-        let label = if i == 0 { label } else { "" };
-        lines.push(Line::from(vec![
-            Span::styled(format!("   {label:<w$}", w = LABEL), theme.dim()),
-            Span::styled(part, style),
-        ]));
+}
+
+impl Pane {
+    /// "   evidence  text", the text wrapped under itself.
+    fn labelled(&mut self, label: &str, text: &str, style: Style) {
+        let room = usize::from(self.width).saturating_sub(3 + LABEL);
+        for (i, part) in wrap(text, room).into_iter().enumerate() {
+            let label = if i == 0 { label } else { "" };
+            self.lines.push(Line::from(vec![
+                Span::styled(format!("   {label:<w$}", w = LABEL), self.theme.dim()),
+                Span::styled(part, style),
+            ]));
+        }
+    }
+
+    /// [`labelled`](Self::labelled) in the plain style.
+    fn plain(&mut self, label: &str, text: &str) {
+        self.labelled(label, text, Style::new());
+    }
+
+    /// Each of `texts` on lines of its own, `label` before the first.
+    fn list(&mut self, label: &str, texts: &[String]) {
+        for (i, text) in texts.iter().enumerate() {
+            self.plain(if i == 0 { label } else { "" }, text);
+        }
+    }
+
+    /// Bold text, indented like a heading.
+    fn title(&mut self, text: &str) {
+        let line = Line::from(Span::styled(format!("   {text}"), self.theme.title()));
+        self.lines.push(line);
+    }
+
+    /// A finding's title in bold, wrapped under itself, and `aside` dim
+    /// after it (on a line of its own when it does not fit).
+    fn heading(&mut self, title: &str, aside: &str) {
+        let room = usize::from(self.width).saturating_sub(4);
+        let mut parts = wrap(title, room);
+        let last = parts.pop().unwrap_or_default();
+        for part in parts {
+            self.title(&part);
+        }
+        let dim = self.theme.dim();
+        if aside.is_empty() {
+            self.title(&last);
+        } else if last.width() + 2 + aside.width() <= room {
+            self.lines.push(Line::from(vec![
+                Span::styled(format!("   {last}"), self.theme.title()),
+                Span::styled(format!("  {aside}"), dim),
+            ]));
+        } else {
+            self.title(&last);
+            self.lines
+                .push(Line::from(Span::styled(format!("   {aside}"), dim)));
+        }
     }
 }
 
@@ -56,45 +99,8 @@ pub fn fix_hint(row: &CauseRow, width: u16, theme: Theme) -> Option<Line<'static
     }
     Some(Line::from(vec![
         Span::raw(format!("   {:<w$}", "", w = LABEL)),
-        Span::styled(super::widgets::cut(&hint, room), theme.key()),
+        Span::styled(cut(&hint, room), theme.key()),
     ]))
-}
-
-/// A finding's title in bold, wrapped under itself, and `aside` dim after
-/// it (on a line of its own when it does not fit).
-fn heading_lines(
-    lines: &mut Vec<Line<'static>>,
-    title: &str,
-    aside: &str,
-    width: u16,
-    theme: Theme,
-) {
-    let room = usize::from(width).saturating_sub(4);
-    let mut parts = wrap(title, room);
-    let last = parts.pop().unwrap_or_default();
-    for part in parts {
-        lines.push(Line::from(Span::styled(
-            format!("   {part}"),
-            theme.title(),
-        )));
-    }
-    if aside.is_empty() {
-        lines.push(Line::from(Span::styled(
-            format!("   {last}"),
-            theme.title(),
-        )));
-    } else if last.width() + 2 + aside.width() <= room {
-        lines.push(Line::from(vec![
-            Span::styled(format!("   {last}"), theme.title()),
-            Span::styled(format!("  {aside}"), theme.dim()),
-        ]));
-    } else {
-        lines.push(Line::from(Span::styled(
-            format!("   {last}"),
-            theme.title(),
-        )));
-        lines.push(Line::from(Span::styled(format!("   {aside}"), theme.dim())));
-    }
 }
 
 /// The selected cause: its findings with evidence and fix, or why it was ruled out.
@@ -104,8 +110,11 @@ pub fn detail_lines(
     width: u16,
     theme: Theme,
 ) -> Vec<Line<'static>> {
-    let mut lines = Vec::new();
-    let plain = Style::new();
+    let mut pane = Pane {
+        lines: Vec::new(),
+        width,
+        theme,
+    };
     match row.state() {
         RowState::Applies => {
             // The row says the service and confidence of a lone finding.
@@ -120,63 +129,35 @@ pub fn detail_lines(
                 } else {
                     String::new()
                 };
-                heading_lines(&mut lines, &finding.title, &aside, width, theme);
-                for (i, e) in finding.evidence.iter().enumerate() {
-                    let label = if i == 0 { s::EVIDENCE } else { "" };
-                    labelled(&mut lines, label, e, width, plain, theme);
-                }
-                for (i, f) in finding.fix.iter().enumerate() {
-                    let label = if i == 0 { s::FIX } else { "" };
-                    labelled(&mut lines, label, f, width, plain, theme);
-                }
+                pane.heading(&finding.title, &aside);
+                pane.list(s::EVIDENCE, &finding.evidence);
+                pane.list(s::FIX, &finding.fix);
             }
         }
         RowState::Gone => {
             for before in &row.before {
-                labelled(&mut lines, s::WAS, &before.title, width, plain, theme);
+                pane.plain(s::WAS, &before.title);
             }
-            let now = match row.ruled_out.first() {
-                Some(r) => format!("✓ {} — {}", s::GONE, r.reason),
-                None => format!("✓ {} — {}", s::GONE, s::NO_LONGER_SEEN),
-            };
-            labelled(&mut lines, "", &now, width, theme.ok(), theme);
-            labelled(
-                &mut lines,
-                s::MEANING,
-                row.cause.meaning,
-                width,
-                plain,
-                theme,
-            );
+            let why = row
+                .ruled_out
+                .first()
+                .map_or(s::NO_LONGER_SEEN, |r| r.reason.as_str());
+            pane.labelled("", &format!("✓ {} — {why}", s::GONE), theme.ok());
+            pane.plain(s::MEANING, row.cause.meaning);
         }
         RowState::RuledOut => {
             for r in &row.ruled_out {
-                let text = s::ruled_out_for(r.service, &r.reason);
-                labelled(&mut lines, s::RULED_OUT, &text, width, plain, theme);
+                pane.plain(s::RULED_OUT, &s::ruled_out_for(r.service, &r.reason));
             }
-            labelled(
-                &mut lines,
-                s::MEANING,
-                row.cause.meaning,
-                width,
-                plain,
-                theme,
-            );
+            pane.plain(s::MEANING, row.cause.meaning);
         }
         RowState::NotChecked => {
-            labelled(&mut lines, s::NOT_CHECKED, "", width, plain, theme);
-            labelled(
-                &mut lines,
-                s::MEANING,
-                row.cause.meaning,
-                width,
-                plain,
-                theme,
-            );
+            pane.plain(s::NOT_CHECKED, "");
+            pane.plain(s::MEANING, row.cause.meaning);
             if outcome.scope != Scope::Everything {
-                labelled(&mut lines, "", s::NOT_CHECKED_HINT, width, plain, theme);
+                pane.plain("", s::NOT_CHECKED_HINT);
             }
         }
     }
-    lines
+    pane.lines
 }
