@@ -108,11 +108,65 @@ struct Loop {
 }
 
 impl Loop {
-    fn cancel_all(&mut self) {
-        cancel(&mut self.active);
+    fn cancel_run(&mut self) {
+        if let Some(run) = self.active.take() {
+            run.cancel.cancel();
+        }
+    }
+
+    fn cancel_lookup(&mut self) {
         if let Some((_, token)) = self.lookup.take() {
             token.cancel();
         }
+    }
+
+    fn cancel_all(&mut self) {
+        self.cancel_run();
+        self.cancel_lookup();
+    }
+
+    /// Probe `settings` in a task of its own (cancelling the run in
+    /// flight); its events and its end come back over the loop's channels.
+    fn start_run(
+        &mut self,
+        ctx: &Context,
+        run: RunId,
+        account: usize,
+        settings: Account,
+        scope: Scope,
+    ) {
+        self.cancel_run();
+        let cancel = CancellationToken::new();
+        let options = ctx.options_for(account);
+        let limits = ctx.limits;
+        let (events, done, token) = (self.events_tx.clone(), self.done_tx.clone(), cancel.clone());
+        tokio::spawn(async move {
+            // The run in a task of its own, so that if it fails (a panic
+            // in the engine or in diagnose) the wizard still gets an
+            // answer and never spins forever.
+            let checked = settings.clone();
+            let work = tokio::spawn(async move {
+                let plan = plan(&checked, scope, limits);
+                let report = probe::run(plan, options, run, events, token).await;
+                let diagnosis = crate::diagnose::diagnose(&report);
+                (report, diagnosis)
+            });
+            let (report, diagnosis) = match work.await {
+                Ok(done) => done,
+                Err(e) => failed_run(settings, &e.to_string()),
+            };
+            let _ = done.send(Msg::RunFinished {
+                run,
+                report: Box::new(report),
+                diagnosis: Box::new(diagnosis),
+            });
+        });
+        self.active = Some(Active {
+            id: run,
+            cancel,
+            started: Instant::now(),
+        });
+        self.ticker.reset();
     }
 }
 
@@ -181,10 +235,8 @@ where
         }
         // The form that waited for a search is gone (applied, or another
         // one): stop the search too.
-        if !model.form.as_ref().is_some_and(|f| f.lookup.is_running())
-            && let Some((_, token)) = lp.lookup.take()
-        {
-            token.cancel();
+        if !model.form.as_ref().is_some_and(|f| f.lookup.is_running()) {
+            lp.cancel_lookup();
         }
         draw(terminal, model, ctx, &mut lp.stats)?;
     }
@@ -222,12 +274,6 @@ fn translate(ev: CtEvent) -> Option<Msg> {
     }
 }
 
-fn cancel(active: &mut Option<Active>) {
-    if let Some(run) = active.take() {
-        run.cancel.cancel();
-    }
-}
-
 fn handle(msg: Msg, model: &mut Model, ctx: &Context, lp: &mut Loop) {
     lp.stats.messages += 1;
     let Some(effect) = update(model, msg) else {
@@ -239,35 +285,14 @@ fn handle(msg: Msg, model: &mut Model, ctx: &Context, lp: &mut Loop) {
             account,
             settings,
             scope,
-        } => {
-            cancel(&mut lp.active);
-            let cancel_token = CancellationToken::new();
-            spawn_run(
-                run,
-                *settings,
-                scope,
-                ctx.options_for(account),
-                ctx.limits,
-                lp.events_tx.clone(),
-                lp.done_tx.clone(),
-                cancel_token.clone(),
-            );
-            lp.active = Some(Active {
-                id: run,
-                cancel: cancel_token,
-                started: Instant::now(),
-            });
-            lp.ticker.reset();
-        }
+        } => lp.start_run(ctx, run, account, *settings, scope),
         Effect::CancelRun(run) => {
             if lp.active.as_ref().is_some_and(|a| a.id == run) {
-                cancel(&mut lp.active);
+                lp.cancel_run();
             }
         }
         Effect::Discover { id, email } => {
-            if let Some((_, old)) = lp.lookup.take() {
-                old.cancel();
-            }
+            lp.cancel_lookup();
             let token = CancellationToken::new();
             let (options, limits, done) = (ctx.fallback.clone(), ctx.limits, lp.done_tx.clone());
             let cancel_token = token.clone();
@@ -282,10 +307,8 @@ fn handle(msg: Msg, model: &mut Model, ctx: &Context, lp: &mut Loop) {
             lp.ticker.reset();
         }
         Effect::CancelDiscover(id) => {
-            if lp.lookup.as_ref().is_some_and(|(l, _)| *l == id)
-                && let Some((_, token)) = lp.lookup.take()
-            {
-                token.cancel();
+            if lp.lookup.as_ref().is_some_and(|(l, _)| *l == id) {
+                lp.cancel_lookup();
             }
         }
         Effect::Save {
@@ -328,40 +351,6 @@ fn handle(msg: Msg, model: &mut Model, ctx: &Context, lp: &mut Loop) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn spawn_run(
-    run: RunId,
-    account: Account,
-    scope: Scope,
-    options: ProbeOptions,
-    limits: Limits,
-    events: UnboundedSender<Event>,
-    done: UnboundedSender<Msg>,
-    cancel: CancellationToken,
-) {
-    tokio::spawn(async move {
-        let settings = account.clone();
-        // The run in a task of its own, so that if it fails (a panic in
-        // the engine or in diagnose) the wizard still gets an answer and
-        // never spins forever.
-        let work = tokio::spawn(async move {
-            let plan = plan(&account, scope, limits);
-            let report = probe::run(plan, options, run, events, cancel).await;
-            let diagnosis = crate::diagnose::diagnose(&report);
-            (report, diagnosis)
-        });
-        let (report, diagnosis) = match work.await {
-            Ok(done) => done,
-            Err(e) => failed_run(settings, &e.to_string()),
-        };
-        let _ = done.send(Msg::RunFinished {
-            run,
-            report: Box::new(report),
-            diagnosis: Box::new(diagnosis),
-        });
-    });
-}
-
 /// What the verdict shows when a run died: no evidence, and a note that
 /// says so (a problem, so nobody reads it as "all fine").
 pub fn failed_run(settings: Account, reason: &str) -> (Report, Diagnosis) {
@@ -380,7 +369,7 @@ pub fn failed_run(settings: Account, reason: &str) -> (Report, Diagnosis) {
 
 /// Write `markdown` to a new file `mailfix-report-STEM.md` in `dir`
 /// (`-2`, `-3`, … when taken); never overwrites.
-pub fn write_report(dir: &Path, stem: &str, markdown: &str) -> io::Result<PathBuf> {
+fn write_report(dir: &Path, stem: &str, markdown: &str) -> io::Result<PathBuf> {
     use std::io::Write;
     let stem: String = stem
         .chars()

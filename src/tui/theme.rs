@@ -47,11 +47,7 @@ impl Theme {
 
     /// Secondary text: timings, hints, pending steps.
     pub fn dim(self) -> Style {
-        if self.color {
-            Style::new().fg(Color::DarkGray)
-        } else {
-            Style::new()
-        }
+        self.fg(Color::DarkGray)
     }
 
     pub fn title(self) -> Style {
