@@ -121,10 +121,15 @@ pub struct Outcome {
     pub run: RunId,
     pub account: usize,
     pub scope: Scope,
-    /// The settings that were checked.
-    pub settings: Account,
     pub report: Report,
     pub diagnosis: Diagnosis,
+}
+
+impl Outcome {
+    /// The settings that were checked (the report carries them).
+    pub fn settings(&self) -> &Account {
+        &self.report.account
+    }
 }
 
 /// Where the verdict screen is looking.

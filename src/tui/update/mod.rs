@@ -179,7 +179,6 @@ fn finish_run(
         run,
         account: state.account,
         scope: state.scope,
-        settings: state.settings,
         report,
         diagnosis,
     };

@@ -218,7 +218,7 @@ fn export(model: &mut Model) -> Option<Effect> {
         return None;
     };
     Some(Effect::Export {
-        stem: outcome.settings.name.clone(),
+        stem: outcome.settings().name.clone(),
         report: Box::new(outcome.report.clone()),
         diagnosis: Box::new(outcome.diagnosis.clone()),
     })

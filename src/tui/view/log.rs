@@ -26,7 +26,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
         top,
         Line::from(Span::styled(format!(" {}", s::LOG_TITLE), theme.title())),
         Line::from(Span::styled(
-            format!("{} ", cut(&outcome.settings.name, 30)),
+            format!("{} ", cut(&outcome.settings().name, 30)),
             theme.dim(),
         )),
     );

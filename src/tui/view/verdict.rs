@@ -39,12 +39,15 @@ struct Plan<'a> {
     outcome: &'a Outcome,
     previous: Option<&'a Outcome>,
     rows: Vec<CauseRow<'a>>,
+    /// What each row says beside its title.
+    texts: Vec<String>,
     changed: Vec<String>,
     bottom: Vec<Line<'static>>,
     /// Reasons on a line of their own under each cause.
     two_line: bool,
     list_height: u16,
     title_width: usize,
+    width: u16,
     /// The selected cause's details, and how many lines they get.
     detail: Vec<Line<'static>>,
     detail_height: u16,
@@ -58,7 +61,7 @@ fn plan(model: &Model, area: Rect, theme: Theme) -> Option<Plan<'_>> {
     let category = model.verdict.category;
     let rows = cause_rows(category, &outcome.diagnosis, previous.map(|p| &p.diagnosis));
     let changed: Vec<String> = previous
-        .map(|p| settings_changes(&p.settings, &outcome.settings))
+        .map(|p| settings_changes(p.settings(), outcome.settings()))
         .unwrap_or_default();
     let bottom = bottom_lines(outcome, category, theme, area.width);
     let title_width = rows
@@ -67,12 +70,12 @@ fn plan(model: &Model, area: Rect, theme: Theme) -> Option<Plan<'_>> {
         .max()
         .unwrap_or(0);
     let hosts = hosts(outcome);
-    let beside = usize::from(area.width).saturating_sub(2 + 1 + title_width + 3);
-    let longest = rows
+    let texts: Vec<String> = rows
         .iter()
-        .map(|r| row_text(r, &outcome.diagnosis, &hosts).width())
-        .max()
-        .unwrap_or(0);
+        .map(|r| row_text(r, &outcome.diagnosis, &hosts))
+        .collect();
+    let beside = usize::from(area.width).saturating_sub(2 + 1 + title_width + 3);
+    let longest = texts.iter().map(|t| t.width()).max().unwrap_or(0);
     let fixed = 1 + 1 + u16::from(!changed.is_empty()) + 1 + 1 + bottom.len().min(4) as u16;
     let rows_height = rows.len() as u16;
     let with_reason = rows.iter().filter(|r| has_reason(r)).count() as u16;
@@ -92,11 +95,13 @@ fn plan(model: &Model, area: Rect, theme: Theme) -> Option<Plan<'_>> {
         outcome,
         previous,
         rows,
+        texts,
         changed,
         bottom,
         two_line,
         list_height,
         title_width,
+        width: area.width,
         detail,
         detail_height,
         hint,
@@ -172,21 +177,10 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
         );
     }
     frame.render_widget(Paragraph::new(rule(area.width, "", theme.dim())), rule1);
-    let hosts = hosts(outcome);
     let mut lines: Vec<Line> = Vec::new();
-    for (i, row) in plan.rows.iter().enumerate() {
+    for (i, (row, text)) in plan.rows.iter().zip(&plan.texts).enumerate() {
         let selected = i == model.verdict.cursor;
-        let text = row_text(row, &outcome.diagnosis, &hosts);
-        row_lines(
-            row,
-            &text,
-            selected,
-            plan.two_line,
-            plan.title_width,
-            area.width,
-            theme,
-            &mut lines,
-        );
+        row_lines(&plan, row, text, selected, theme, &mut lines);
     }
     frame.render_widget(Paragraph::new(lines), list_area);
 
@@ -231,7 +225,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect, theme: Theme) {
 fn hosts(outcome: &Outcome) -> Vec<String> {
     [Service::Incoming, Service::Outgoing]
         .into_iter()
-        .filter_map(|svc| outcome.settings.server(svc))
+        .filter_map(|svc| outcome.settings().server(svc))
         .map(|server| normalise_host(&server.host))
         .collect()
 }
@@ -248,7 +242,7 @@ fn heading(
     services.dedup();
     let names: Vec<String> = services
         .iter()
-        .map(|svc| match outcome.settings.server(*svc) {
+        .map(|svc| match outcome.settings().server(*svc) {
             Some(server) => format!("{svc} {}", server.protocol.label()),
             None => svc.to_string(),
         })
@@ -259,7 +253,7 @@ fn heading(
             Span::styled(" ✓ ", theme.ok()),
             Span::styled(s::ALL_CLEAR, theme.title()),
             Span::styled(
-                format!("  ({})", cut(&outcome.settings.name, 24)),
+                format!("  ({})", cut(&outcome.settings().name, 24)),
                 theme.dim(),
             ),
         ]);
@@ -279,7 +273,7 @@ fn heading(
         )),
     }
     spans.push(Span::styled(
-        format!("  ({})", cut(&outcome.settings.name, 24)),
+        format!("  ({})", cut(&outcome.settings().name, 24)),
         theme.dim(),
     ));
     Line::from(spans)
@@ -354,17 +348,16 @@ fn row_text(row: &CauseRow, diagnosis: &Diagnosis, hosts: &[String]) -> String {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A cause's row (and, on two lines, its reason under it).
 fn row_lines(
+    plan: &Plan,
     row: &CauseRow,
     text: &str,
     selected: bool,
-    two_line: bool,
-    title_width: usize,
-    width: u16,
     theme: Theme,
     lines: &mut Vec<Line<'static>>,
 ) {
+    let (two_line, title_width) = (plan.two_line, plan.title_width);
     let marker = if selected { " ▶" } else { "  " };
     let title = format!("{} {}", row.cause.id.number, row.cause.title);
     let (glyph, style) = match row.state() {
@@ -372,7 +365,7 @@ fn row_lines(
         RowState::Gone | RowState::RuledOut => ("✓", theme.ok()),
         RowState::NotChecked => ("·", theme.dim()),
     };
-    let width = usize::from(width);
+    let width = usize::from(plan.width);
     let row_style = if selected {
         theme.selected()
     } else {
