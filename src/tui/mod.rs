@@ -1,10 +1,10 @@
 //! The wizard: a full-screen ratatui front end over the probe engine.
 //!
-//! Elm style: a [`Model`], messages ([`Msg`]) into a pure [`update`] that
-//! returns [`Effect`]s, and a pure [`view`]. The [`runtime`] performs the
-//! effects (probe runs, the new-account search for servers, saving,
-//! exporting the helpdesk report of `output::markdown`) and feeds results
-//! back in.
+//! Elm style: a [`Model`], messages ([`Msg`]) into a pure
+//! [`update`](fn@update) that returns [`Effect`]s, and a pure
+//! [`view`](fn@view). The [`runtime`] performs the effects (probe runs,
+//! the new-account search for servers, saving, exporting the helpdesk
+//! report of `output::markdown`) and feeds results back in.
 //!
 //! Module map: `model` (state), `msg` (messages and effects), `update`
 //! (state changes), `view` (one file per screen), `keys` (the one key

@@ -22,7 +22,7 @@ pub use lookup::Lookup;
 pub use password::{MAX_PASSWORD, PasswordInput};
 
 /// Longest text in any other field (characters).
-pub const MAX_TEXT: usize = 255;
+const MAX_TEXT: usize = 255;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormTarget {
@@ -86,7 +86,7 @@ pub enum FieldValue {
 }
 
 impl FieldValue {
-    pub fn is_choice(&self) -> bool {
+    fn is_choice(&self) -> bool {
         matches!(
             self,
             FieldValue::Protocol(_) | FieldValue::Security(_) | FieldValue::Auth { .. }
