@@ -61,7 +61,8 @@ impl<F: Fn(&Path) -> Option<String>> ReadFs for F {
     }
 }
 
-/// The real file system, read-only, at most [`MAX_FILE_BYTES`] per file.
+/// The real file system, read-only, at most `MAX_FILE_BYTES` (1 MiB) per
+/// file.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RealFs;
 

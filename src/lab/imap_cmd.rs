@@ -5,7 +5,7 @@
 use super::conn::{Conn, End};
 
 /// The largest literal a lab server takes.
-pub const MAX_LITERAL: usize = 64 * 1024;
+const MAX_LITERAL: usize = 64 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Command {
@@ -26,7 +26,7 @@ impl Command {
 
 /// A line's tokens, and the literal it announces at its end, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tokens {
+struct Tokens {
     pub tokens: Vec<Vec<u8>>,
     /// `(size, non_synchronising)`.
     pub literal: Option<(usize, bool)>,
@@ -35,7 +35,7 @@ pub struct Tokens {
 /// Split one line into tokens. Parentheses are dropped (the lab never
 /// needs list structure); a `{n}` or `{n+}` at the very end announces a
 /// literal.
-pub fn tokenize(line: &[u8]) -> Result<Tokens, String> {
+fn tokenize(line: &[u8]) -> Result<Tokens, String> {
     let mut tokens = Vec::new();
     let mut i = 0;
     while i < line.len() {

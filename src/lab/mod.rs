@@ -18,22 +18,22 @@
 //! accounts).
 
 pub mod certs;
-pub mod conn;
+mod conn;
 pub mod dns;
 mod imap;
-pub mod imap_cmd;
+mod imap_cmd;
 pub mod localnet;
-pub mod persona;
+mod persona;
 mod pop3;
 pub mod ports;
-pub mod record;
-pub mod samples;
+mod record;
+mod samples;
 pub mod sasl;
 pub mod script;
 pub mod server;
 mod smtp;
-pub mod stores;
-pub mod topology;
+mod stores;
+mod topology;
 pub mod zone;
 
 use std::net::SocketAddr;
@@ -192,10 +192,6 @@ impl Lab {
         self.certs.ca()
     }
 
-    pub fn certs(&self) -> &LabCerts {
-        &self.certs
-    }
-
     pub fn dns(&self) -> &DnsServer {
         &self.dns
     }
@@ -206,14 +202,6 @@ impl Lab {
 
     pub fn hosts(&self) -> &[LabHost] {
         &self.hosts
-    }
-
-    /// The lab address of a host (its 127.0.0.x).
-    pub fn host_addr(&self, name: &str) -> Option<std::net::Ipv4Addr> {
-        self.hosts
-            .iter()
-            .find(|h| h.name.eq_ignore_ascii_case(name))
-            .map(|h| h.ip)
     }
 
     pub fn servers(&self) -> &[RunningServer] {

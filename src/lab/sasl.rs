@@ -194,7 +194,7 @@ pub fn cram_md5(password: &str, challenge: &str) -> String {
 
 /// User and token of an XOAUTH2 (`user=U^Aauth=Bearer T^A^A`) or
 /// OAUTHBEARER (`n,a=U,^Aauth=Bearer T^A^A`) response.
-pub fn parse_bearer(data: &[u8]) -> Option<(String, String)> {
+fn parse_bearer(data: &[u8]) -> Option<(String, String)> {
     let text = String::from_utf8_lossy(data);
     let mut user = None;
     let mut token = None;

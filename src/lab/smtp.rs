@@ -260,7 +260,7 @@ async fn auth(s: &mut State<'_>, conn: &mut Conn, arg: &str) -> Result<(), End> 
 }
 
 /// The address between `<` and `>` after `prefix` (`FROM:` / `TO:`).
-pub fn path_arg(line: &str, prefix: &str) -> Option<String> {
+fn path_arg(line: &str, prefix: &str) -> Option<String> {
     let upper = line.to_ascii_uppercase();
     let start = upper.find(prefix)? + prefix.len();
     let rest = line[start..].trim_start();

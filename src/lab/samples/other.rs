@@ -12,7 +12,7 @@ use crate::lab::stores;
 /// over: the first two always do (the full probe, and the look at the
 /// same port in the other security mode, usually come first), then of
 /// every six, three are served, two reset and one never answered.
-pub const LOSSY_PATTERN: [Fate; 6] = [
+const LOSSY_PATTERN: [Fate; 6] = [
     Fate::Serve,
     Fate::Serve,
     Fate::Reset,
