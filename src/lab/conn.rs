@@ -14,7 +14,7 @@ use tokio::time::{Instant, timeout};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 
-use super::record::{ConnLog, Violation};
+use super::record::{ConnLog, LoginAttempt, Violation};
 
 /// The longest line a lab server reads (Dovecot allows 64 KiB too).
 pub const MAX_LINE: usize = 64 * 1024;
@@ -98,6 +98,16 @@ impl Conn {
 
     pub fn is_tls(&self) -> bool {
         matches!(self.io, Io::Tls(_))
+    }
+
+    /// Record a login the server judged on this connection.
+    pub(crate) fn record_login(&self, mechanism: &str, user: &str, accepted: bool) {
+        self.log.login(LoginAttempt {
+            mechanism: mechanism.to_owned(),
+            user: user.to_owned(),
+            accepted,
+            tls: self.is_tls(),
+        });
     }
 
     async fn fill(&mut self) -> Result<(), End> {

@@ -6,9 +6,9 @@
 use tokio_rustls::TlsAcceptor;
 
 use super::conn::{Conn, End};
+use super::dialogue::{Exit, TlsReplies, apply_cut, greet, starttls};
 use super::imap_cmd::{Command, read_command};
-use super::persona::{Exit, Persona, Stage, apply_cut, with_tag};
-use super::record::LoginAttempt;
+use super::persona::{Persona, Stage};
 use super::sasl::{self, SaslOutcome};
 
 const BYE: &str = "* BYE Server shutting down.";
@@ -57,44 +57,26 @@ impl State<'_> {
     }
 }
 
-pub(crate) async fn run(
+/// Serve one connection (`greeting` false when a script greeted already).
+pub(super) async fn dialogue(
     p: &Persona,
     conn: &mut Conn,
     acceptor: Option<&TlsAcceptor>,
-    greet: bool,
-) -> Exit {
-    let mut state = State {
+    greeting: bool,
+) -> Result<Exit, End> {
+    let mut s = State {
         p,
         acceptor,
         user: None,
         fresh_login: false,
     };
-    match dialogue(&mut state, conn, greet).await {
-        Ok(exit) => exit,
-        Err(end) => Exit::Gone(end),
-    }
-}
-
-async fn dialogue(s: &mut State<'_>, conn: &mut Conn, greet: bool) -> Result<Exit, End> {
-    if greet {
-        if let Some(how) = s.p.cut_at(Stage::Greeting) {
-            return apply_cut(conn, how, BYE).await;
-        }
-        if let Some(delay) = s.p.faults.greeting_delay {
-            tokio::time::sleep(delay).await;
-        }
-        let line = match &s.p.faults.greeting {
-            Some(g) => g.clone(),
-            None => format!(
-                "* OK [CAPABILITY {}] {} IMAP4rev1 service ready.",
-                s.capabilities(conn),
-                s.p.host
-            ),
-        };
-        conn.send_line(&line).await?;
-        if let Some(how) = s.p.cut_at(Stage::AfterGreeting) {
-            return apply_cut(conn, how, BYE).await;
-        }
+    let usual = format!(
+        "* OK [CAPABILITY {}] {} IMAP4rev1 service ready.",
+        s.capabilities(conn),
+        p.host
+    );
+    if greeting && let Some(exit) = greet(p, conn, &usual, BYE).await? {
+        return Ok(exit);
     }
     loop {
         let cmd = match read_command(conn).await? {
@@ -104,12 +86,10 @@ async fn dialogue(s: &mut State<'_>, conn: &mut Conn, greet: bool) -> Result<Exi
                 continue;
             }
         };
-        if std::mem::take(&mut s.fresh_login)
-            && let Some(how) = s.p.cut_at(Stage::AfterAuth)
-        {
+        if let Some(how) = p.cut_after_login(&mut s.fresh_login) {
             return apply_cut(conn, how, BYE).await;
         }
-        if let Some(exit) = command(s, conn, &cmd).await? {
+        if let Some(exit) = command(&mut s, conn, &cmd).await? {
             return Ok(exit);
         }
     }
@@ -148,21 +128,13 @@ async fn command(s: &mut State<'_>, conn: &mut Conn, cmd: &Command) -> Result<Op
                 .await?
         }
         "STARTTLS" => {
-            if conn.is_tls() {
-                conn.send_line(&format!("{tag} BAD TLS is already active."))
-                    .await?;
-            } else if s.user.is_some() || !s.can_starttls(conn) {
-                conn.send_line(&format!(
-                    "{tag} BAD Error in IMAP command STARTTLS: Unknown command."
-                ))
-                .await?;
-            } else {
-                conn.send_line(&format!("{tag} OK Begin TLS negotiation now."))
-                    .await?;
-                if let Some(acceptor) = s.acceptor {
-                    conn.start_tls(acceptor).await?;
-                }
-            }
+            let replies = TlsReplies {
+                active: &format!("{tag} BAD TLS is already active."),
+                refused: &format!("{tag} BAD Error in IMAP command STARTTLS: Unknown command."),
+                go: &format!("{tag} OK Begin TLS negotiation now."),
+            };
+            let offered = s.user.is_none() && s.p.starttls;
+            starttls(conn, s.acceptor, offered, replies).await?;
         }
         "LOGIN" => {
             if let Some(how) = s.p.cut_at(Stage::Auth) {
@@ -229,7 +201,7 @@ async fn login(s: &mut State<'_>, conn: &mut Conn, cmd: &Command) -> Result<(), 
     }
     let tls = conn.is_tls();
     if !s.p.login_allowed(tls) {
-        record(conn, "LOGIN", &user, false);
+        conn.record_login("LOGIN", &user, false);
         return conn
             .send_line(&format!(
                 "{tag} NO [PRIVACYREQUIRED] Plaintext authentication disallowed on non-secure (SSL/TLS) connections."
@@ -237,7 +209,7 @@ async fn login(s: &mut State<'_>, conn: &mut Conn, cmd: &Command) -> Result<(), 
             .await;
     }
     if !s.p.password_login() {
-        record(conn, "LOGIN", &user, false);
+        conn.record_login("LOGIN", &user, false);
         return conn
             .send_line(&format!(
                 "{tag} NO [CANNOT] Password login is disabled on this server; use OAuth2."
@@ -305,13 +277,12 @@ async fn judge(
     user: String,
     valid: bool,
 ) -> Result<(), End> {
-    if let Some(lines) = &s.p.faults.reject_login {
-        record(conn, mechanism, &user, false);
-        let lines: Vec<String> = lines.iter().map(|l| with_tag(l, tag)).collect();
+    if let Some(lines) = s.p.rejection(tag) {
+        conn.record_login(mechanism, &user, false);
         return conn.send_lines(&lines).await;
     }
     if !valid {
-        record(conn, mechanism, &user, false);
+        conn.record_login(mechanism, &user, false);
         return conn
             .send_line(&format!(
                 "{tag} NO [AUTHENTICATIONFAILED] Authentication failed."
@@ -319,28 +290,19 @@ async fn judge(
             .await;
     }
     if s.p.faults.in_use {
-        record(conn, mechanism, &user, false);
+        conn.record_login(mechanism, &user, false);
         return conn
             .send_line(&format!(
                 "{tag} NO [INUSE] Mailbox is in use by another session."
             ))
             .await;
     }
-    record(conn, mechanism, &user, true);
+    conn.record_login(mechanism, &user, true);
     s.user = Some(user);
     s.fresh_login = true;
     let caps = s.capabilities(conn);
     conn.send_line(&format!("{tag} OK [CAPABILITY {caps}] Logged in"))
         .await
-}
-
-fn record(conn: &Conn, mechanism: &str, user: &str, accepted: bool) {
-    conn.log().login(LoginAttempt {
-        mechanism: mechanism.to_owned(),
-        user: user.to_owned(),
-        accepted,
-        tls: conn.is_tls(),
-    });
 }
 
 async fn mailbox(conn: &mut Conn, cmd: &Command) -> Result<(), End> {

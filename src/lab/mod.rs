@@ -11,14 +11,15 @@
 //!
 //! Module map: `certs` (rcgen), `zone` and `dns` (hickory-proto), `conn`
 //! (one server-side connection), `record` (what servers saw), `persona`
-//! with `pop3`, `imap`, `smtp` and `sasl` (realistic dialogues with
-//! faults), `script` (raw hostile steps), `server` (listeners), `ports`
+//! with `pop3`, `imap`, `smtp`, `sasl` and `dialogue` (realistic dialogues
+//! with faults), `script` (raw hostile steps), `server` (listeners), `ports`
 //! (refusing and dropping ports), `localnet` and `stores` (simulated
 //! machine state), `topology` (hosts and routes), `samples` (the sample
 //! accounts).
 
 pub mod certs;
 mod conn;
+mod dialogue;
 pub mod dns;
 mod imap;
 mod imap_cmd;

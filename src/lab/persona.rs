@@ -1,12 +1,11 @@
 //! A scripted mail server with a realistic dialogue: which protocol, who
 //! may log in, which SASL mechanisms it offers, and the faults it shows.
-//! The dialogues themselves live in `pop3`, `imap` and `smtp`.
+//! The dialogues themselves live in `pop3`, `imap` and `smtp`, and what
+//! they share in `dialogue`.
 
 use std::time::Duration;
 
-use tokio_rustls::TlsAcceptor;
-
-use super::conn::{Conn, End, HOLD_MAX};
+use super::dialogue::with_tag;
 use crate::account::Protocol;
 
 /// A mailbox owner the server knows.
@@ -198,75 +197,21 @@ impl Persona {
     pub(crate) fn cut_at(&self, stage: Stage) -> Option<CutKind> {
         self.faults.cut.filter(|c| c.at == stage).map(|c| c.how)
     }
-}
 
-/// How a dialogue wants its connection ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Exit {
-    Close,
-    Reset,
-    Stall,
-    /// The connection already failed.
-    Gone(End),
-}
-
-impl From<End> for Exit {
-    fn from(end: End) -> Self {
-        Exit::Gone(end)
-    }
-}
-
-/// Run `persona` on `conn` (already in TLS for an implicit-TLS port).
-/// `greet` is false when a script already greeted.
-pub(crate) async fn serve(
-    persona: &Persona,
-    mut conn: Conn,
-    acceptor: Option<&TlsAcceptor>,
-    greet: bool,
-) {
-    conn.drip = persona.faults.drip;
-    let exit = match persona.protocol {
-        Protocol::Imap => super::imap::run(persona, &mut conn, acceptor, greet).await,
-        Protocol::Pop3 => super::pop3::run(persona, &mut conn, acceptor, greet).await,
-        Protocol::Smtp => super::smtp::run(persona, &mut conn, acceptor, greet).await,
-    };
-    finish(conn, exit).await;
-}
-
-pub(crate) async fn finish(conn: Conn, exit: Exit) {
-    match exit {
-        Exit::Close => conn.close().await,
-        Exit::Reset => conn.reset(),
-        Exit::Stall => conn.hold(HOLD_MAX).await,
-        Exit::Gone(end) => conn.log().end(&end.as_str()),
-    }
-}
-
-/// What a cut means before its farewell line: `Some(exit)` when the
-/// dialogue must stop now, `None` for [`CutKind::Goodbye`] (the dialogue
-/// sends its farewell and closes).
-pub(crate) fn cut_exit(how: CutKind) -> Option<Exit> {
-    match how {
-        CutKind::Close => Some(Exit::Close),
-        CutKind::Reset => Some(Exit::Reset),
-        CutKind::Stall => Some(Exit::Stall),
-        CutKind::Goodbye => None,
-    }
-}
-
-/// Strike a cut: for [`CutKind::Goodbye`] send `farewell` and close,
-/// otherwise stop as the cut says.
-pub(crate) async fn apply_cut(conn: &mut Conn, how: CutKind, farewell: &str) -> Result<Exit, End> {
-    match cut_exit(how) {
-        Some(exit) => Ok(exit),
-        None => {
-            conn.send_line(farewell).await?;
-            Ok(Exit::Close)
+    /// The `AfterAuth` cut, at the first command after a login (`fresh`
+    /// says a login just succeeded, and is reset).
+    pub(crate) fn cut_after_login(&self, fresh: &mut bool) -> Option<CutKind> {
+        if std::mem::take(fresh) {
+            self.cut_at(Stage::AfterAuth)
+        } else {
+            None
         }
     }
-}
 
-/// Replace `{tag}` in a scripted reply line.
-pub(crate) fn with_tag(line: &str, tag: &str) -> String {
-    line.replace("{tag}", tag)
+    /// The scripted answer to every login ([`Faults::reject_login`]),
+    /// `{tag}` replaced.
+    pub(crate) fn rejection(&self, tag: &str) -> Option<Vec<String>> {
+        let lines = self.faults.reject_login.as_ref()?;
+        Some(lines.iter().map(|l| with_tag(l, tag)).collect())
+    }
 }

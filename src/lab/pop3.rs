@@ -4,8 +4,8 @@
 use tokio_rustls::TlsAcceptor;
 
 use super::conn::{Conn, End};
-use super::persona::{Exit, Persona, Stage, apply_cut, with_tag};
-use super::record::LoginAttempt;
+use super::dialogue::{Exit, TlsReplies, apply_cut, greet, starttls};
+use super::persona::{Persona, Stage};
 use super::sasl::{self, SaslOutcome};
 
 const GOODBYE: &str = "-ERR Server shutting down.";
@@ -25,12 +25,13 @@ struct State<'a> {
     fresh_login: bool,
 }
 
-pub(crate) async fn run(
+/// Serve one connection (`greeting` false when a script greeted already).
+pub(super) async fn dialogue(
     p: &Persona,
     conn: &mut Conn,
     acceptor: Option<&TlsAcceptor>,
-    greet: bool,
-) -> Exit {
+    greeting: bool,
+) -> Result<Exit, End> {
     let mut s = State {
         p,
         acceptor,
@@ -38,29 +39,9 @@ pub(crate) async fn run(
         user: None,
         fresh_login: false,
     };
-    match dialogue(&mut s, conn, greet).await {
-        Ok(exit) => exit,
-        Err(end) => Exit::Gone(end),
-    }
-}
-
-async fn dialogue(s: &mut State<'_>, conn: &mut Conn, greet: bool) -> Result<Exit, End> {
-    if greet {
-        if let Some(how) = s.p.cut_at(Stage::Greeting) {
-            return apply_cut(conn, how, GOODBYE).await;
-        }
-        if let Some(delay) = s.p.faults.greeting_delay {
-            tokio::time::sleep(delay).await;
-        }
-        let line =
-            s.p.faults
-                .greeting
-                .clone()
-                .unwrap_or_else(|| format!("+OK {} POP3 server ready.", s.p.host));
-        conn.send_line(&line).await?;
-        if let Some(how) = s.p.cut_at(Stage::AfterGreeting) {
-            return apply_cut(conn, how, GOODBYE).await;
-        }
+    let usual = format!("+OK {} POP3 server ready.", p.host);
+    if greeting && let Some(exit) = greet(p, conn, &usual, GOODBYE).await? {
+        return Ok(exit);
     }
     loop {
         let line = conn.read_text().await?;
@@ -68,12 +49,10 @@ async fn dialogue(s: &mut State<'_>, conn: &mut Conn, greet: bool) -> Result<Exi
             Some((v, a)) => (v.to_ascii_uppercase(), a.to_owned()),
             None => (line.to_ascii_uppercase(), String::new()),
         };
-        if std::mem::take(&mut s.fresh_login)
-            && let Some(how) = s.p.cut_at(Stage::AfterAuth)
-        {
+        if let Some(how) = p.cut_after_login(&mut s.fresh_login) {
             return apply_cut(conn, how, GOODBYE).await;
         }
-        if let Some(exit) = command(s, conn, &verb, &arg).await? {
+        if let Some(exit) = command(&mut s, conn, &verb, &arg).await? {
             return Ok(exit);
         }
     }
@@ -127,16 +106,12 @@ async fn command(
         }
         "NOOP" if authed => conn.send_line("+OK").await?,
         "STLS" if !authed => {
-            if conn.is_tls() {
-                conn.send_line("-ERR TLS is already active.").await?;
-            } else if !s.p.starttls || s.acceptor.is_none() {
-                conn.send_line("-ERR Unknown command: STLS").await?;
-            } else {
-                conn.send_line("+OK Begin TLS negotiation now.").await?;
-                if let Some(acceptor) = s.acceptor {
-                    conn.start_tls(acceptor).await?;
-                }
-            }
+            let replies = TlsReplies {
+                active: "-ERR TLS is already active.",
+                refused: "-ERR Unknown command: STLS",
+                go: "+OK Begin TLS negotiation now.",
+            };
+            starttls(conn, s.acceptor, s.p.starttls, replies).await?;
         }
         "USER" if !authed => {
             if !s.p.login_allowed(conn.is_tls()) {
@@ -238,14 +213,8 @@ async fn judge(
     valid: bool,
 ) -> Result<(), End> {
     let accepted = valid && s.p.faults.reject_login.is_none() && !s.p.faults.in_use;
-    conn.log().login(LoginAttempt {
-        mechanism: mechanism.to_owned(),
-        user: user.clone(),
-        accepted,
-        tls: conn.is_tls(),
-    });
-    if let Some(lines) = &s.p.faults.reject_login {
-        let lines: Vec<String> = lines.iter().map(|l| with_tag(l, "")).collect();
+    conn.record_login(mechanism, &user, accepted);
+    if let Some(lines) = s.p.rejection("") {
         return conn.send_lines(&lines).await;
     }
     if !valid {

@@ -9,7 +9,8 @@ use std::time::Duration;
 use tokio_rustls::TlsAcceptor;
 
 use super::conn::{Conn, End, HOLD_MAX};
-use super::persona::{self, Persona, with_tag};
+use super::dialogue::{self, with_tag};
+use super::persona::Persona;
 use super::record::Violation;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -176,7 +177,7 @@ pub(crate) async fn run(script: &Script, mut conn: Conn, acceptor: Option<&TlsAc
             Step::CloseAbruptly => return conn.close_abruptly().await,
             Step::Reset => return conn.reset(),
             Step::Hold => return conn.hold(HOLD_MAX).await,
-            Step::Serve(p) => return persona::serve(p, conn, acceptor, false).await,
+            Step::Serve(p) => return dialogue::serve(p, conn, acceptor, false).await,
         };
         if let Err(end) = result {
             conn.log().end(&format!("{} at step {i}", end.as_str()));

@@ -15,7 +15,8 @@ use tokio_rustls::TlsAcceptor;
 
 use super::LabError;
 use super::conn::{Conn, HOLD_MAX};
-use super::persona::{self, Persona};
+use super::dialogue;
+use super::persona::Persona;
 use super::record::Recorder;
 use super::script::{self, Script};
 
@@ -194,7 +195,7 @@ async fn handle(mut conn: Conn, fate: Fate, spec: Arc<ListenerSpec>) {
         }
     }
     match &spec.behaviour {
-        Behaviour::Persona(p) => persona::serve(p, conn, acceptor.as_ref(), true).await,
+        Behaviour::Persona(p) => dialogue::serve(p, conn, acceptor.as_ref(), true).await,
         Behaviour::Script(s) => script::run(s, conn, acceptor.as_ref()).await,
     }
 }

@@ -6,8 +6,9 @@
 use tokio_rustls::TlsAcceptor;
 
 use super::conn::{Conn, End};
-use super::persona::{Exit, LabUser, Persona, Stage, apply_cut, with_tag};
-use super::record::{LoginAttempt, Violation};
+use super::dialogue::{Exit, TlsReplies, apply_cut, greet, starttls};
+use super::persona::{LabUser, Persona, Stage};
+use super::record::Violation;
 use super::sasl::{self, SaslOutcome};
 
 const MUST_STARTTLS: &str = "530 5.7.0 Must issue a STARTTLS command first";
@@ -51,12 +52,13 @@ impl State<'_> {
     }
 }
 
-pub(crate) async fn run(
+/// Serve one connection (`greeting` false when a script greeted already).
+pub(super) async fn dialogue(
     p: &Persona,
     conn: &mut Conn,
     acceptor: Option<&TlsAcceptor>,
-    greet: bool,
-) -> Exit {
+    greeting: bool,
+) -> Result<Exit, End> {
     let mut s = State {
         p,
         acceptor,
@@ -65,31 +67,9 @@ pub(crate) async fn run(
         sender: None,
         fresh_login: false,
     };
-    match dialogue(&mut s, conn, greet).await {
-        Ok(exit) => exit,
-        Err(end) => Exit::Gone(end),
-    }
-}
-
-async fn dialogue(s: &mut State<'_>, conn: &mut Conn, greet: bool) -> Result<Exit, End> {
-    if greet {
-        if let Some(how) = s.p.cut_at(Stage::Greeting) {
-            let bye = s.goodbye();
-            return apply_cut(conn, how, &bye).await;
-        }
-        if let Some(delay) = s.p.faults.greeting_delay {
-            tokio::time::sleep(delay).await;
-        }
-        let line =
-            s.p.faults
-                .greeting
-                .clone()
-                .unwrap_or_else(|| format!("220 {} ESMTP ready", s.p.host));
-        conn.send_line(&line).await?;
-        if let Some(how) = s.p.cut_at(Stage::AfterGreeting) {
-            let bye = s.goodbye();
-            return apply_cut(conn, how, &bye).await;
-        }
+    let usual = format!("220 {} ESMTP ready", p.host);
+    if greeting && let Some(exit) = greet(p, conn, &usual, &s.goodbye()).await? {
+        return Ok(exit);
     }
     loop {
         let line = conn.read_text().await?;
@@ -98,13 +78,10 @@ async fn dialogue(s: &mut State<'_>, conn: &mut Conn, greet: bool) -> Result<Exi
             .next()
             .unwrap_or_default()
             .to_ascii_uppercase();
-        if std::mem::take(&mut s.fresh_login)
-            && let Some(how) = s.p.cut_at(Stage::AfterAuth)
-        {
-            let bye = s.goodbye();
-            return apply_cut(conn, how, &bye).await;
+        if let Some(how) = p.cut_after_login(&mut s.fresh_login) {
+            return apply_cut(conn, how, &s.goodbye()).await;
         }
-        if let Some(exit) = command(s, conn, &verb, &line).await? {
+        if let Some(exit) = command(&mut s, conn, &verb, &line).await? {
             return Ok(exit);
         }
     }
@@ -134,17 +111,12 @@ async fn command(
             conn.send_line(&format!("250 {}", s.p.host)).await?
         }
         "STARTTLS" => {
-            if conn.is_tls() {
-                conn.send_line("554 5.5.1 Error: TLS already active")
-                    .await?;
-            } else if !s.can_starttls(conn) {
-                conn.send_line("502 5.5.1 Error: command not implemented")
-                    .await?;
-            } else {
-                conn.send_line("220 2.0.0 Ready to start TLS").await?;
-                if let Some(acceptor) = s.acceptor {
-                    conn.start_tls(acceptor).await?;
-                }
+            let replies = TlsReplies {
+                active: "554 5.5.1 Error: TLS already active",
+                refused: "502 5.5.1 Error: command not implemented",
+                go: "220 2.0.0 Ready to start TLS",
+            };
+            if starttls(conn, s.acceptor, s.p.starttls, replies).await? {
                 // RFC 3207 §4.2: forget everything learnt before TLS.
                 s.greeted = false;
                 s.sender = None;
@@ -239,14 +211,8 @@ async fn auth(s: &mut State<'_>, conn: &mut Conn, arg: &str) -> Result<(), End> 
         SaslOutcome::Gone(end) => return Err(end),
     };
     let accepted = valid && s.p.faults.reject_login.is_none();
-    conn.log().login(LoginAttempt {
-        mechanism: mech,
-        user: user.clone(),
-        accepted,
-        tls: conn.is_tls(),
-    });
-    if let Some(lines) = &s.p.faults.reject_login {
-        let lines: Vec<String> = lines.iter().map(|l| with_tag(l, "")).collect();
+    conn.record_login(&mech, &user, accepted);
+    if let Some(lines) = s.p.rejection("") {
         return conn.send_lines(&lines).await;
     }
     if !valid {
