@@ -95,6 +95,20 @@ impl Blueprint {
         self.srv("_submission._tcp", domain, 587, host)
     }
 
+    /// The site's domain names its host as MX and, by SRV, as its IMAP
+    /// server.
+    fn publish_imap(&mut self, site: &Site) -> Result<(), LabError> {
+        self.mx(site.domain(), site.host)?;
+        self.srv_imap(site.domain(), site.host)
+    }
+
+    /// The site's domain names its host as MX and, by SRV, as its
+    /// submission server.
+    fn publish_submission(&mut self, site: &Site) -> Result<(), LabError> {
+        self.mx(site.domain(), site.host)?;
+        self.srv_submission(site.domain(), site.host)
+    }
+
     fn sample(&mut self, account: Account, shows: Option<CauseId>, description: &str, net: SimNet) {
         self.samples.push(SampleSpec {
             account,
@@ -112,6 +126,64 @@ pub fn blueprint(store_root: &Path) -> Result<Blueprint, LabError> {
     login::add(&mut bp)?;
     other::add(&mut bp, store_root)?;
     Ok(bp)
+}
+
+/// Where a sample's user has their mail: `host` serves the domain of
+/// `email`, and the user logs in there with `pw`.
+#[derive(Debug, Clone, Copy)]
+struct Site<'a> {
+    host: &'a str,
+    email: &'a str,
+    pw: &'a str,
+}
+
+impl<'a> Site<'a> {
+    fn new(host: &'a str, email: &'a str, pw: &'a str) -> Self {
+        Site { host, email, pw }
+    }
+
+    fn domain(&self) -> &'a str {
+        self.email.split_once('@').map_or("", |(_, domain)| domain)
+    }
+
+    fn user(&self) -> LabUser {
+        LabUser::new(self.email, self.pw)
+    }
+
+    /// An IMAP server on the host that knows the user.
+    fn imap_server(&self) -> Persona {
+        Persona::imap(self.host).user(self.user())
+    }
+
+    /// A POP3 server on the host that knows the user.
+    fn pop3_server(&self) -> Persona {
+        Persona::pop3(self.host).user(self.user())
+    }
+
+    /// The domain's submission server on the host, for the user.
+    fn submission_server(&self) -> Persona {
+        submission_server(self.host, self.domain(), self.user())
+    }
+
+    /// The account's settings for the host's IMAP server.
+    fn imap(&self, port: u16, security: Security) -> ServerSettings {
+        self.server(Protocol::Imap, port, security)
+    }
+
+    fn pop3(&self, port: u16, security: Security) -> ServerSettings {
+        self.server(Protocol::Pop3, port, security)
+    }
+
+    fn smtp(&self, port: u16, security: Security, auth: AuthMech) -> ServerSettings {
+        ServerSettings {
+            auth,
+            ..self.server(Protocol::Smtp, port, security)
+        }
+    }
+
+    fn server(&self, protocol: Protocol, port: u16, security: Security) -> ServerSettings {
+        server(protocol, self.host, port, security, self.email, self.pw)
+    }
 }
 
 /// A server of an account, with `auth = auto` and no extras.
@@ -139,28 +211,6 @@ fn server(
         } else {
             None
         },
-    }
-}
-
-fn imap(host: &str, port: u16, security: Security, user: &str, password: &str) -> ServerSettings {
-    server(Protocol::Imap, host, port, security, user, password)
-}
-
-fn pop3(host: &str, port: u16, security: Security, user: &str, password: &str) -> ServerSettings {
-    server(Protocol::Pop3, host, port, security, user, password)
-}
-
-fn smtp(
-    host: &str,
-    port: u16,
-    security: Security,
-    auth: AuthMech,
-    user: &str,
-    password: &str,
-) -> ServerSettings {
-    ServerSettings {
-        auth,
-        ..server(Protocol::Smtp, host, port, security, user, password)
     }
 }
 
@@ -200,14 +250,6 @@ fn store(name: &str, email: &str, path: &Path, format: StoreFormat) -> Account {
         store: store_at(path, format),
         ..account(name, email)
     }
-}
-
-fn imap_server(host: &str, user: &str, password: &str) -> Persona {
-    Persona::imap(host).user(LabUser::new(user, password))
-}
-
-fn pop3_server(host: &str, user: &str, password: &str) -> Persona {
-    Persona::pop3(host).user(LabUser::new(user, password))
 }
 
 /// A submission server for `domain` (relays for its authenticated users,

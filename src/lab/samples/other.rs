@@ -32,19 +32,16 @@ pub(super) fn add(bp: &mut Blueprint, store_root: &Path) -> Result<(), LabError>
 
 /// The session stalls at login and, by the end, the Wi-Fi has gone.
 fn link_down(bp: &mut Blueprint) -> Result<(), LabError> {
-    let (host, domain, email, pw) = (
+    let site = Site::new(
         "mail.link-down.example",
-        "link-down.example",
         "victor@link-down.example",
         "Victor-s3cr3t-20",
     );
-    bp.host(
-        HostSpec::new(host).imap(imap_server(host, email, pw).cut(Stage::Auth, CutKind::Stall)),
-    );
-    bp.mx(domain, host)?;
-    bp.srv_imap(domain, host)?;
+    let persona = site.imap_server().cut(Stage::Auth, CutKind::Stall);
+    bp.host(HostSpec::new(site.host).imap(persona));
+    bp.publish_imap(&site)?;
     bp.sample(
-        incoming("link-down", email, imap(host, 993, Security::Tls, email, pw)),
+        incoming("link-down", site.email, site.imap(993, Security::Tls)),
         Some(ids::LINK_DOWN),
         "The Wi-Fi dropped in the middle of the session: the login got no answer and the link is gone.",
         SimNet {
@@ -57,22 +54,19 @@ fn link_down(bp: &mut Blueprint) -> Result<(), LabError> {
 
 /// Some connections get through, others are reset or never answered.
 fn lossy(bp: &mut Blueprint) -> Result<(), LabError> {
-    let (host, domain, email, pw) = (
+    let site = Site::new(
         "mail.lossy.example",
-        "lossy.example",
         "wendy@lossy.example",
         "Wendy-s3cr3t-21",
     );
-    let persona = imap_server(host, email, pw);
     bp.host(
-        HostSpec::new(host)
-            .lossy_tls(993, persona.clone(), LOSSY_PATTERN.to_vec())
-            .plain(143, persona),
+        HostSpec::new(site.host)
+            .lossy_tls(993, site.imap_server(), LOSSY_PATTERN.to_vec())
+            .plain(143, site.imap_server()),
     );
-    bp.mx(domain, host)?;
-    bp.srv_imap(domain, host)?;
+    bp.publish_imap(&site)?;
     bp.sample(
-        incoming("lossy", email, imap(host, 993, Security::Tls, email, pw)),
+        incoming("lossy", site.email, site.imap(993, Security::Tls)),
         Some(ids::POOR_LINE),
         "The line loses connections: of repeated connects some are answered, some reset, some never answered.",
         SimNet::default(),
@@ -82,20 +76,16 @@ fn lossy(bp: &mut Blueprint) -> Result<(), LabError> {
 
 /// The server logs the user in, then says BYE and hangs up.
 fn dropped(bp: &mut Blueprint) -> Result<(), LabError> {
-    let (host, domain, email, pw) = (
+    let site = Site::new(
         "mail.dropped.example",
-        "dropped.example",
         "xavier@dropped.example",
         "Xavier-s3cr3t-22",
     );
-    bp.host(
-        HostSpec::new(host)
-            .imap(imap_server(host, email, pw).cut(Stage::Mailbox, CutKind::Goodbye)),
-    );
-    bp.mx(domain, host)?;
-    bp.srv_imap(domain, host)?;
+    let persona = site.imap_server().cut(Stage::Mailbox, CutKind::Goodbye);
+    bp.host(HostSpec::new(site.host).imap(persona));
+    bp.publish_imap(&site)?;
     bp.sample(
-        incoming("dropped", email, imap(host, 993, Security::Tls, email, pw)),
+        incoming("dropped", site.email, site.imap(993, Security::Tls)),
         Some(ids::SERVER_DROPPED),
         "The server accepts the login, then answers the mailbox request with * BYE and closes.",
         SimNet::default(),
@@ -105,21 +95,20 @@ fn dropped(bp: &mut Blueprint) -> Result<(), LabError> {
 
 /// Sending without logging in: the server relays only for its users.
 fn relay_denied(bp: &mut Blueprint) -> Result<(), LabError> {
-    let (host, domain, email, pw) = (
+    let site = Site::new(
         "smtp.relay-denied.example",
-        "relay-denied.example",
         "yara@relay-denied.example",
         "Yara-s3cr3t-23",
     );
     bp.host(
-        HostSpec::new(host)
-            .submission(submission_server(host, domain, LabUser::new(email, pw)))
-            .plain(25, mx_server(host, domain)),
+        HostSpec::new(site.host)
+            .submission(site.submission_server())
+            .plain(25, mx_server(site.host, site.domain())),
     );
-    bp.mx(domain, host)?;
-    bp.srv_submission(domain, host)?;
+    bp.publish_submission(&site)?;
+    let settings = site.smtp(587, Security::Starttls, AuthMech::None);
     bp.sample(
-        outgoing("relay-denied", email, smtp(host, 587, Security::Starttls, AuthMech::None, email, pw)),
+        outgoing("relay-denied", site.email, settings),
         Some(ids::AUTH_REQUIRED),
         "Authentication is off for sending; the server offers AUTH but refuses to relay for strangers (554 5.7.1).",
         SimNet::default(),
@@ -130,24 +119,29 @@ fn relay_denied(bp: &mut Blueprint) -> Result<(), LabError> {
 /// Logged in at the internet provider, sending as an address of another
 /// domain that publishes its own submission server.
 fn foreign_sender(bp: &mut Blueprint) -> Result<(), LabError> {
-    let (domain, email, pw) = ("family.example", "zoe@family.example", "Zoe-s3cr3t-24");
-    let (isp, own) = ("smtp.isp.example", "smtp.family.example");
-    let isp_user = LabUser::new("zoe123", pw).owning("zoe123@isp.example");
-    bp.host(HostSpec::new(isp).submission(submission_server(isp, "isp.example", isp_user)));
-    bp.host(
-        HostSpec::new(own)
-            .submission(submission_server(
-                own,
-                domain,
-                LabUser::new(email, "Zoe-family-s3cr3t"),
-            ))
-            .plain(25, mx_server(own, domain)),
+    let own = Site::new(
+        "smtp.family.example",
+        "zoe@family.example",
+        "Zoe-family-s3cr3t",
     );
-    bp.mx(domain, own)?;
-    bp.srv_submission(domain, own)?;
-    bp.mx("isp.example", isp)?;
+    let isp = Site::new("smtp.isp.example", "zoe123@isp.example", "Zoe-s3cr3t-24");
+    let isp_user = LabUser::new("zoe123", isp.pw).owning(isp.email);
+    bp.host(HostSpec::new(isp.host).submission(submission_server(
+        isp.host,
+        isp.domain(),
+        isp_user,
+    )));
+    bp.host(
+        HostSpec::new(own.host)
+            .submission(own.submission_server())
+            .plain(25, mx_server(own.host, own.domain())),
+    );
+    bp.publish_submission(&own)?;
+    bp.mx(isp.domain(), isp.host)?;
+    let mut settings = isp.smtp(587, Security::Starttls, AuthMech::Plain);
+    settings.username = "zoe123".into();
     bp.sample(
-        outgoing("foreign-sender", email, smtp(isp, 587, Security::Starttls, AuthMech::Plain, "zoe123", pw)),
+        outgoing("foreign-sender", own.email, settings),
         Some(ids::SENDER_NOT_ALLOWED),
         "The provider's server logs zoe123 in but will not send as zoe@family.example (553 5.7.1); family.example has its own server.",
         SimNet::default(),
