@@ -224,12 +224,8 @@ pub(crate) fn finish(imported: &mut Imported) {
             }
         }
         for message in notes {
-            item.warnings.push(Warning {
-                file: file.clone(),
-                line,
-                account: Some(name.clone()),
-                message,
-            });
+            item.warnings
+                .push(Warning::about(&file, line, &name, message));
         }
     }
 }

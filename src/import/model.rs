@@ -18,6 +18,23 @@ pub struct Warning {
     pub message: String,
 }
 
+impl Warning {
+    /// A warning about account `account`, at `line` of `file`.
+    pub(crate) fn about(
+        file: &Path,
+        line: impl Into<Option<usize>>,
+        account: &str,
+        message: impl Into<String>,
+    ) -> Self {
+        Warning {
+            file: file.to_path_buf(),
+            line: line.into(),
+            account: Some(account.to_owned()),
+            message: message.into(),
+        }
+    }
+}
+
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
@@ -59,6 +76,34 @@ pub struct ImportedAccount {
 }
 
 impl ImportedAccount {
+    /// `account` as a `kind` file wrote it at `line` of `file`, under the
+    /// same name; each note (its line, what it says) becomes a warning
+    /// about it.
+    pub(crate) fn read<L: Into<Option<usize>>>(
+        kind: Kind,
+        file: &Path,
+        line: usize,
+        account: Account,
+        notes: Vec<(L, String)>,
+    ) -> Self {
+        let warnings = notes
+            .into_iter()
+            .map(|(at, message)| Warning::about(file, at, &account.name, message))
+            .collect();
+        ImportedAccount {
+            origins: vec![Origin {
+                kind,
+                file: file.to_path_buf(),
+                line: Some(line),
+                name: account.name.clone(),
+            }],
+            account,
+            aliases: Vec::new(),
+            is_default: false,
+            warnings,
+        }
+    }
+
     /// True if `name` is its name, one of its aliases, or its address.
     pub fn answers_to(&self, name: &str) -> bool {
         self.account.name == name
@@ -96,6 +141,19 @@ pub struct Imported {
 }
 
 impl Imported {
+    /// What reading `file`, a `kind` file, starts from: the file as the
+    /// one source, nothing found yet.
+    pub(crate) fn from_file(kind: Kind, file: &Path) -> Self {
+        Imported {
+            sources: vec![Source {
+                kind,
+                file: file.to_path_buf(),
+                variant: None,
+            }],
+            ..Imported::default()
+        }
+    }
+
     /// The account called `name` (or with that alias or address).
     pub fn find(&self, name: &str) -> Option<&ImportedAccount> {
         self.accounts

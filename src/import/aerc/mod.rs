@@ -8,7 +8,7 @@ use crate::account::{Account, Protocol, StoreFormat, StoreSettings};
 
 use super::text::{address_in, expand_tilde, percent_decode};
 use super::url;
-use super::{Ctx, ImportError, Imported, ImportedAccount, Kind, Origin, Source, Warning};
+use super::{Ctx, ImportError, Imported, ImportedAccount, Kind, Warning};
 
 use ini::{IniSection, ini};
 use server::{old_starttls, server};
@@ -75,14 +75,7 @@ const IGNORED_KEYS: &[&str] = &[
 ];
 
 pub(super) fn parse(text: &str, ctx: &Ctx<'_>) -> Result<Imported, ImportError> {
-    let mut imported = Imported {
-        sources: vec![Source {
-            kind: Kind::Aerc,
-            file: ctx.file.to_path_buf(),
-            variant: None,
-        }],
-        ..Imported::default()
-    };
+    let mut imported = Imported::from_file(Kind::Aerc, ctx.file);
     for section in ini(text, ctx, &mut imported)? {
         account(&section, ctx, &mut imported)?;
     }
@@ -194,43 +187,30 @@ fn account(
         .or_else(|| login_hint.as_deref().and_then(address_in))
         .unwrap_or_default();
 
-    let skipped = incoming.is_none() && outgoing.is_none() && store.is_none();
-    if skipped {
+    if incoming.is_none() && outgoing.is_none() && store.is_none() {
         notes.push((
             section.line,
             "skipped: nothing in it that mailfix can check".into(),
         ));
-    }
-    let warnings: Vec<Warning> = notes
-        .into_iter()
-        .map(|(line, message)| Warning {
-            file: ctx.file.to_path_buf(),
-            line: Some(line),
-            account: Some(section.name.clone()),
-            message,
-        })
-        .collect();
-    if skipped {
+        let warnings = notes
+            .into_iter()
+            .map(|(line, message)| Warning::about(ctx.file, line, &section.name, message));
         imported.warnings.extend(warnings);
         return Ok(());
     }
-    imported.accounts.push(ImportedAccount {
-        account: Account {
-            name: section.name.clone(),
-            email,
-            incoming,
-            outgoing,
-            store,
-        },
-        origins: vec![Origin {
-            kind: Kind::Aerc,
-            file: ctx.file.to_path_buf(),
-            line: Some(section.line),
-            name: section.name.clone(),
-        }],
-        aliases: Vec::new(),
-        is_default: false,
-        warnings,
-    });
+    let account = Account {
+        name: section.name.clone(),
+        email,
+        incoming,
+        outgoing,
+        store,
+    };
+    imported.accounts.push(ImportedAccount::read(
+        Kind::Aerc,
+        ctx.file,
+        section.line,
+        account,
+        notes,
+    ));
     Ok(())
 }

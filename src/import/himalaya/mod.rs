@@ -24,7 +24,7 @@ use crate::account::{Account, PasswordSource, Security, ServerSettings, StoreSet
 use crate::secret::Secret;
 
 use super::text::{address_in, shell_join};
-use super::{Ctx, ImportError, Imported, ImportedAccount, Kind, Origin, Source, Warning};
+use super::{Ctx, ImportError, Imported, ImportedAccount, Kind, Warning};
 
 use view::{Doc, Node};
 
@@ -60,7 +60,7 @@ struct Parts {
 pub(super) fn parse(text: &str, ctx: &Ctx<'_>) -> Result<Imported, ImportError> {
     let doc = Doc::parse(text, ctx.file)?;
     let root = doc.root(ctx.file);
-    let mut imported = Imported::default();
+    let mut imported = Imported::from_file(Kind::Himalaya, ctx.file);
     let mut schemas: Vec<Schema> = Vec::new();
 
     let candidates = match root.get("accounts").filter(Node::is_table) {
@@ -74,12 +74,12 @@ pub(super) fn parse(text: &str, ctx: &Ctx<'_>) -> Result<Imported, ImportError> 
 
     for (name, node) in candidates {
         let Some(schema) = schema_of(&node) else {
-            imported.warnings.push(Warning {
-                file: ctx.file.to_path_buf(),
-                line: Some(node.line()),
-                account: Some(name.clone()),
-                message: "skipped: no server settings mailfix can read".into(),
-            });
+            imported.warnings.push(Warning::about(
+                ctx.file,
+                node.line(),
+                &name,
+                "skipped: no server settings mailfix can read",
+            ));
             continue;
         };
         if !schemas.contains(&schema) {
@@ -104,47 +104,25 @@ pub(super) fn parse(text: &str, ctx: &Ctx<'_>) -> Result<Imported, ImportError> 
         }
         .or(parts.email)
         .unwrap_or_default();
-        let is_default = node.opt_bool("default")?.unwrap_or(false);
-        imported.accounts.push(ImportedAccount {
-            account: Account {
-                name: name.clone(),
-                email,
-                incoming: parts.incoming,
-                outgoing: parts.outgoing,
-                store: parts.store,
-            },
-            origins: vec![Origin {
-                kind: Kind::Himalaya,
-                file: ctx.file.to_path_buf(),
-                line: Some(node.line()),
-                name: name.clone(),
-            }],
-            aliases: Vec::new(),
-            is_default,
-            warnings: parts
-                .notes
-                .into_iter()
-                .map(|(line, message)| Warning {
-                    file: ctx.file.to_path_buf(),
-                    line: Some(line),
-                    account: Some(name.clone()),
-                    message,
-                })
-                .collect(),
-        });
+        let account = Account {
+            name,
+            email,
+            incoming: parts.incoming,
+            outgoing: parts.outgoing,
+            store: parts.store,
+        };
+        let mut item =
+            ImportedAccount::read(Kind::Himalaya, ctx.file, node.line(), account, parts.notes);
+        item.is_default = node.opt_bool("default")?.unwrap_or(false);
+        imported.accounts.push(item);
     }
 
-    let variant = (!schemas.is_empty()).then(|| {
+    imported.sources[0].variant = (!schemas.is_empty()).then(|| {
         schemas
             .iter()
             .map(|s| s.label())
             .collect::<Vec<_>>()
             .join(", ")
-    });
-    imported.sources.push(Source {
-        kind: Kind::Himalaya,
-        file: ctx.file.to_path_buf(),
-        variant,
     });
     Ok(imported)
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use crate::account::{Account, StoreFormat, StoreSettings};
 
 use super::super::text::{address_in, expand_tilde};
-use super::super::{Ctx, ImportError, Imported, ImportedAccount, Kind, Origin, Warning};
+use super::super::{Ctx, ImportError, Imported, ImportedAccount, Kind, Warning};
 use super::keys::warn_unknown;
 use super::server::server;
 use super::{Directive, Section, SectionKind};
@@ -106,42 +106,28 @@ pub(super) fn accounts(
         };
         let mut notes = Vec::new();
         let Some(incoming) = server(section, ctx, &mut notes)? else {
-            imported.warnings.push(Warning {
-                file: ctx.file.to_path_buf(),
-                line: Some(section.line),
-                account: Some(section.name.clone()),
-                message: "skipped: it has no `Host` (a `Tunnel` cannot be checked)".into(),
-            });
+            imported.warnings.push(Warning::about(
+                ctx.file,
+                section.line,
+                &section.name,
+                "skipped: it has no `Host` (a `Tunnel` cannot be checked)",
+            ));
             continue;
         };
-        let store = local_store(&stores, &links, sections, ctx);
-        let email = address_in(&incoming.username).unwrap_or_default();
-        imported.accounts.push(ImportedAccount {
-            account: Account {
-                name: section.name.clone(),
-                email,
-                incoming: Some(incoming),
-                outgoing: None,
-                store,
-            },
-            origins: vec![Origin {
-                kind: Kind::Mbsync,
-                file: ctx.file.to_path_buf(),
-                line: Some(section.line),
-                name: section.name.clone(),
-            }],
-            aliases: Vec::new(),
-            is_default: false,
-            warnings: notes
-                .into_iter()
-                .map(|(line, message)| Warning {
-                    file: ctx.file.to_path_buf(),
-                    line: Some(line),
-                    account: Some(section.name.clone()),
-                    message,
-                })
-                .collect(),
-        });
+        let account = Account {
+            name: section.name.clone(),
+            email: address_in(&incoming.username).unwrap_or_default(),
+            incoming: Some(incoming),
+            outgoing: None,
+            store: local_store(&stores, &links, sections, ctx),
+        };
+        imported.accounts.push(ImportedAccount::read(
+            Kind::Mbsync,
+            ctx.file,
+            section.line,
+            account,
+            notes,
+        ));
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ mod convert;
 mod keys;
 mod server;
 
-use super::{Ctx, ImportError, Imported, Kind, Source};
+use super::{Ctx, ImportError, Imported, Kind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum SectionKind {
@@ -87,14 +87,7 @@ const GLOBAL_OPTIONS: &[&str] = &[
 ];
 
 pub(super) fn parse(text: &str, ctx: &Ctx<'_>) -> Result<Imported, ImportError> {
-    let mut imported = Imported {
-        sources: vec![Source {
-            kind: Kind::Mbsync,
-            file: ctx.file.to_path_buf(),
-            variant: None,
-        }],
-        ..Imported::default()
-    };
+    let mut imported = Imported::from_file(Kind::Mbsync, ctx.file);
     let mut sections: Vec<Section> = Vec::new();
     let mut open = false;
 

@@ -5,7 +5,7 @@ use crate::secret::Secret;
 
 use super::super::draft::ServerDraft;
 use super::super::text::{address_in, expand_tilde, parse_port};
-use super::super::{Ctx, Imported, ImportedAccount, Kind, Origin, Warning};
+use super::super::{Ctx, Imported, ImportedAccount, Kind, Warning};
 use super::RawAccount;
 
 /// Convert every account; `account X : Y` with nothing of its own becomes
@@ -34,12 +34,12 @@ pub(super) fn accounts(raw: &[RawAccount], ctx: &Ctx<'_>, imported: &mut Importe
                 converted[i] = Some(imported.accounts.len());
                 imported.accounts.push(item);
             }
-            Err(reason) => imported.warnings.push(Warning {
-                file: ctx.file.to_path_buf(),
-                line: Some(account.line),
-                account: Some(account.name.clone()),
-                message: format!("skipped: {reason}"),
-            }),
+            Err(reason) => imported.warnings.push(Warning::about(
+                ctx.file,
+                account.line,
+                &account.name,
+                format!("skipped: {reason}"),
+            )),
         }
     }
 
@@ -168,33 +168,20 @@ fn convert(a: &RawAccount, ctx: &Ctx<'_>) -> Result<ImportedAccount, String> {
     .or_else(|| value("user").and_then(address_in))
     .unwrap_or_default();
 
-    let outgoing = server.build();
-    Ok(ImportedAccount {
-        account: Account {
-            name: a.name.clone(),
-            email,
-            incoming: None,
-            outgoing,
-            store: None,
-        },
-        origins: vec![Origin {
-            kind: Kind::Msmtp,
-            file: ctx.file.to_path_buf(),
-            line: Some(a.line),
-            name: a.name.clone(),
-        }],
-        aliases: Vec::new(),
-        is_default: false,
-        warnings: notes
-            .into_iter()
-            .map(|(line, message)| Warning {
-                file: ctx.file.to_path_buf(),
-                line,
-                account: Some(a.name.clone()),
-                message,
-            })
-            .collect(),
-    })
+    let account = Account {
+        name: a.name.clone(),
+        email,
+        incoming: None,
+        outgoing: server.build(),
+        store: None,
+    };
+    Ok(ImportedAccount::read(
+        Kind::Msmtp,
+        ctx.file,
+        a.line,
+        account,
+        notes,
+    ))
 }
 
 /// Settings that change how msmtp connects but have no mailfix equivalent

@@ -16,7 +16,7 @@ mod convert;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Ctx, ImportError, Imported, Kind, Source};
+use super::{Ctx, ImportError, Imported, Kind};
 
 use commands::{KNOWN, normalise};
 
@@ -54,14 +54,7 @@ enum Target {
 }
 
 pub(super) fn parse(text: &str, ctx: &Ctx<'_>) -> Result<Imported, ImportError> {
-    let mut imported = Imported {
-        sources: vec![Source {
-            kind: Kind::Msmtp,
-            file: ctx.file.to_path_buf(),
-            variant: None,
-        }],
-        ..Imported::default()
-    };
+    let mut imported = Imported::from_file(Kind::Msmtp, ctx.file);
     let mut defaults = RawAccount::default();
     let mut accounts: Vec<RawAccount> = Vec::new();
     let mut target = Target::None;
