@@ -2,13 +2,14 @@
 //! `port`, `encryption`, `login`, `passwd.*` or `auth.*`), `maildir.root-dir`,
 //! and `message.send.backend = "smtp"` with an `smtp` table.
 
-use crate::account::{AuthMech, Protocol, Security, ServerSettings, StoreFormat, StoreSettings};
+use crate::account::{AuthMech, Protocol, ServerSettings};
 
-use super::super::draft::ServerDraft;
-use super::super::text::expand_tilde;
 use super::super::{Ctx, ImportError};
+use super::Parts;
+use super::common::{
+    ArrayIs, INSECURE, OAUTH_FLOW, SENDMAIL, maildir, secret, server_draft, unsupported_backend,
+};
 use super::view::Node;
-use super::{ArrayIs, Parts, encryption, secret};
 
 pub(super) fn read(account: &Node<'_>, ctx: &Ctx<'_>) -> Result<Parts, ImportError> {
     let mut parts = Parts::default();
@@ -23,14 +24,11 @@ pub(super) fn read(account: &Node<'_>, ctx: &Ctx<'_>) -> Result<Parts, ImportErr
         (Some("maildir") | Some("imap") | None, _) => {}
         (Some(other), _) => parts.notes.push((
             account.get("backend").map_or(1, |b| b.line()),
-            format!("mailfix cannot check a `{other}` backend"),
+            unsupported_backend(other),
         )),
     }
     if let Some((dir, _)) = account.opt_str("maildir.root-dir")? {
-        parts.store = Some(StoreSettings {
-            path: expand_tilde(&dir, ctx.home),
-            format: StoreFormat::Maildir,
-        });
+        parts.store = Some(maildir(&dir, ctx));
     }
 
     let sender = match account
@@ -48,10 +46,7 @@ pub(super) fn read(account: &Node<'_>, ctx: &Ctx<'_>) -> Result<Parts, ImportErr
             parts.outgoing = server(&smtp, Protocol::Smtp, &mut parts.notes)?;
         }
         (None, Some(smtp)) => parts.outgoing = server(&smtp, Protocol::Smtp, &mut parts.notes)?,
-        (Some((s, line)), _) if s == "sendmail" => parts.notes.push((
-            line,
-            "mail is sent by a sendmail command, which mailfix cannot check".into(),
-        )),
+        (Some((s, line)), _) if s == "sendmail" => parts.notes.push((line, SENDMAIL.into())),
         _ => {}
     }
     Ok(parts)
@@ -62,41 +57,22 @@ fn server(
     protocol: Protocol,
     notes: &mut Vec<(usize, String)>,
 ) -> Result<Option<ServerSettings>, ImportError> {
-    let security = match node.get("encryption") {
-        Some(e) => encryption(&e)?,
-        None => Security::Tls,
-    };
-    let mut draft = ServerDraft::new(protocol, security);
-    draft.host = node.opt_str("host")?.map(|(h, _)| h);
-    if draft.host.is_none() {
-        notes.push((node.line(), format!("`{}` has no host", node.path())));
+    let Some(mut draft) = server_draft(node, protocol, notes)? else {
         return Ok(None);
-    }
-    draft.port = node.opt_port("port")?;
-    draft.username = node.opt_str("login")?.map(|(l, _)| l);
+    };
     if let Some(passwd) = node.get("passwd") {
         draft.password = secret(&passwd, ArrayIs::Pipeline, notes)?;
     } else if let Some(auth) = node.get("auth") {
         let kind = auth.opt_str("type")?.map(|(t, _)| t.to_ascii_lowercase());
         if kind.as_deref() == Some("oauth2") {
             draft.auth = AuthMech::Xoauth2;
-            notes.push((
-                auth.line(),
-                "himalaya runs the OAuth 2.0 flow itself; mailfix needs a current access \
-                 token from password_command"
-                    .into(),
-            ));
+            notes.push((auth.line(), OAUTH_FLOW.into()));
         } else {
             draft.password = secret(&auth, ArrayIs::Pipeline, notes)?;
         }
     }
-    if let Some(insecure) = node.opt_bool("insecure")?
-        && insecure
-    {
-        notes.push((
-            node.line(),
-            "himalaya skips certificate verification here; mailfix always verifies".into(),
-        ));
+    if node.opt_bool("insecure")? == Some(true) {
+        notes.push((node.line(), INSECURE.into()));
     }
     Ok(draft.build())
 }

@@ -4,13 +4,15 @@
 //! 0.7) or `imap-passwd = { cmd | raw | keyring }` (0.8+), `imap-auth`, the
 //! same with `smtp-`, `backend` and `sender`, `maildir-root-dir`.
 
-use crate::account::{AuthMech, Protocol, Security, ServerSettings, StoreFormat, StoreSettings};
+use crate::account::{AuthMech, PasswordSource, Protocol, Security, ServerSettings};
 
 use super::super::draft::ServerDraft;
-use super::super::text::expand_tilde;
 use super::super::{Ctx, ImportError};
+use super::Parts;
+use super::common::{
+    ArrayIs, INSECURE, OAUTH_FLOW, SENDMAIL, command, maildir, secret, unsupported_backend,
+};
 use super::view::Node;
-use super::{ArrayIs, Parts, command, secret};
 
 pub(super) fn read(account: &Node<'_>, ctx: &Ctx<'_>) -> Result<Parts, ImportError> {
     let mut parts = Parts::default();
@@ -21,15 +23,10 @@ pub(super) fn read(account: &Node<'_>, ctx: &Ctx<'_>) -> Result<Parts, ImportErr
             parts.incoming = server(account, Protocol::Imap, &mut parts.notes)?
         }
         Some((b, _)) if b == "maildir" => {}
-        Some((other, line)) => parts
-            .notes
-            .push((line, format!("mailfix cannot check a `{other}` backend"))),
+        Some((other, line)) => parts.notes.push((line, unsupported_backend(&other))),
     }
     if let Some((dir, _)) = account.opt_str("maildir-root-dir")? {
-        parts.store = Some(StoreSettings {
-            path: expand_tilde(&dir, ctx.home),
-            format: StoreFormat::Maildir,
-        });
+        parts.store = Some(maildir(&dir, ctx));
     }
     match account
         .opt_str("sender")?
@@ -39,10 +36,7 @@ pub(super) fn read(account: &Node<'_>, ctx: &Ctx<'_>) -> Result<Parts, ImportErr
         Some((s, _)) if s == "smtp" => {
             parts.outgoing = server(account, Protocol::Smtp, &mut parts.notes)?
         }
-        Some((s, line)) if s == "sendmail" => parts.notes.push((
-            line,
-            "mail is sent by a sendmail command, which mailfix cannot check".into(),
-        )),
+        Some((s, line)) if s == "sendmail" => parts.notes.push((line, SENDMAIL.into())),
         Some(_) => {}
     }
     Ok(parts)
@@ -71,7 +65,7 @@ fn server(
     draft.port = account.opt_port(&key("port"))?;
     draft.username = account.opt_str(&key("login"))?.map(|(l, _)| l);
     if let Some(cmd) = account.get(&key("passwd-cmd")) {
-        draft.password = crate::account::PasswordSource::Command(command(&cmd, ArrayIs::Pipeline)?);
+        draft.password = PasswordSource::Command(command(&cmd, ArrayIs::Pipeline)?);
     } else if let Some(passwd) = account.get(&key("passwd")) {
         draft.password = secret(&passwd, ArrayIs::Pipeline, notes)?;
     }
@@ -79,19 +73,11 @@ fn server(
         && auth.eq_ignore_ascii_case("oauth2")
     {
         draft.auth = AuthMech::Xoauth2;
-        notes.push((
-            line,
-            "himalaya runs the OAuth 2.0 flow itself; mailfix needs a current access \
-             token from password_command"
-                .into(),
-        ));
+        notes.push((line, OAUTH_FLOW.into()));
     }
     if account.opt_bool(&key("insecure"))? == Some(true) {
         let line = account.get(&key("insecure")).map_or(1, |n| n.line());
-        notes.push((
-            line,
-            "himalaya skips certificate verification here; mailfix always verifies".into(),
-        ));
+        notes.push((line, INSECURE.into()));
     }
     Ok(draft.build())
 }

@@ -15,15 +15,15 @@
 //! The schema is decided per account, by the keys it uses.
 
 mod beta;
+mod common;
 mod legacy;
 mod v1;
 mod v2;
 mod view;
 
-use crate::account::{Account, PasswordSource, Security, ServerSettings, StoreSettings};
-use crate::secret::Secret;
+use crate::account::{Account, ServerSettings, StoreSettings};
 
-use super::text::{address_in, shell_join};
+use super::text::address_in;
 use super::{Ctx, ImportError, Imported, ImportedAccount, Kind, Warning};
 
 use view::{Doc, Node};
@@ -157,76 +157,5 @@ fn schema_of(node: &Node<'_>) -> Option<Schema> {
         Some(Schema::Beta)
     } else {
         None
-    }
-}
-
-/// How himalaya reads an array where a command is expected.
-#[derive(Clone, Copy)]
-enum ArrayIs {
-    /// 0.8 – v1: each string is a command, piped into the next.
-    Pipeline,
-    /// v2: the program and its arguments.
-    Argv,
-}
-
-/// A command written as a string or an array of strings.
-fn command(node: &Node<'_>, array: ArrayIs) -> Result<String, ImportError> {
-    if let Some(s) = node.as_str() {
-        return Ok(s.to_owned());
-    }
-    let parts = node
-        .strings()
-        .ok_or_else(|| node.error("should be a command (a string or a list of strings)"))?;
-    Ok(match array {
-        ArrayIs::Pipeline => parts.join(" | "),
-        ArrayIs::Argv => shell_join(&parts),
-    })
-}
-
-/// A secret as himalaya writes it: `{ raw = … }`, `{ cmd = … }` (or
-/// `command`), `{ keyring = … }`; a bare string counts as `raw`.
-fn secret(
-    node: &Node<'_>,
-    array: ArrayIs,
-    notes: &mut Vec<(usize, String)>,
-) -> Result<PasswordSource, ImportError> {
-    if let Some(raw) = node.as_str() {
-        return Ok(PasswordSource::Literal(Secret::new(raw)));
-    }
-    for key in ["cmd", "command"] {
-        if let Some(cmd) = node.get(key) {
-            return Ok(PasswordSource::Command(command(&cmd, array)?));
-        }
-    }
-    if let Some(raw) = node.get("raw") {
-        return Ok(PasswordSource::Literal(Secret::new(raw.string()?)));
-    }
-    if let Some(entry) = node.get("keyring") {
-        notes.push((
-            entry.line(),
-            format!(
-                "the secret is in the system keyring (entry `{}`), which mailfix does not \
-                 read; set password_command (for example `secret-tool lookup …`)",
-                entry.as_str().unwrap_or("?")
-            ),
-        ));
-    }
-    Ok(PasswordSource::Unset)
-}
-
-/// `"tls" | "start-tls" | "none"`, `true | false`, or `{ type = … }`.
-fn encryption(node: &Node<'_>) -> Result<Security, ImportError> {
-    if let Ok(on) = node.bool() {
-        return Ok(if on { Security::Tls } else { Security::None });
-    }
-    let value = match node.get("type") {
-        Some(t) => t,
-        None => node.clone(),
-    };
-    match value.string()?.to_ascii_lowercase().as_str() {
-        "tls" | "ssl" => Ok(Security::Tls),
-        "start-tls" | "starttls" | "start_tls" => Ok(Security::Starttls),
-        "none" | "" => Ok(Security::None),
-        other => Err(value.error(format!("= {other:?} is not tls, start-tls or none"))),
     }
 }

@@ -2,13 +2,14 @@
 //! `backend.encryption`, `backend.login`, `backend.auth.*`, and the same
 //! under `message.send.backend` for SMTP.
 
-use crate::account::{AuthMech, Protocol, Security, ServerSettings, StoreFormat, StoreSettings};
+use crate::account::{AuthMech, Protocol, ServerSettings};
 
-use super::super::draft::ServerDraft;
-use super::super::text::expand_tilde;
 use super::super::{Ctx, ImportError};
+use super::Parts;
+use super::common::{
+    ArrayIs, OAUTH_FLOW, OAUTHBEARER, SENDMAIL, maildir, secret, server_draft, unsupported_backend,
+};
 use super::view::Node;
-use super::{ArrayIs, Parts, encryption, secret};
 
 /// Keys of a v1 backend table (any type).
 const BACKEND_KEYS: &[&str] = &[
@@ -39,17 +40,13 @@ pub(super) fn read(account: &Node<'_>, ctx: &Ctx<'_>) -> Result<Parts, ImportErr
             Some("imap") => parts.incoming = server(&backend, Protocol::Imap, &mut parts.notes)?,
             Some("maildir") => {
                 if let Some((dir, _)) = backend.opt_str("root-dir")? {
-                    parts.store = Some(StoreSettings {
-                        path: expand_tilde(&dir, ctx.home),
-                        format: StoreFormat::Maildir,
-                    });
+                    parts.store = Some(maildir(&dir, ctx));
                 }
             }
             Some("none") => {}
-            Some(other) => parts.notes.push((
-                backend.line(),
-                format!("mailfix cannot check a `{other}` backend"),
-            )),
+            Some(other) => parts
+                .notes
+                .push((backend.line(), unsupported_backend(other))),
             None => parts
                 .notes
                 .push((backend.line(), "`backend` has no `type`".into())),
@@ -63,10 +60,7 @@ pub(super) fn read(account: &Node<'_>, ctx: &Ctx<'_>) -> Result<Parts, ImportErr
             .map(|(t, l)| (t.as_str(), *l))
         {
             Some(("smtp", _)) => parts.outgoing = server(&send, Protocol::Smtp, &mut parts.notes)?,
-            Some(("sendmail", line)) => parts.notes.push((
-                line,
-                "mail is sent by a sendmail command, which mailfix cannot check".into(),
-            )),
+            Some(("sendmail", line)) => parts.notes.push((line, SENDMAIL.into())),
             Some(("none", _)) => {}
             Some((other, line)) => parts
                 .notes
@@ -91,44 +85,24 @@ fn unknown_keys(table: &Node<'_>, notes: &mut Vec<(usize, String)>) {
     }
 }
 
-pub(super) fn server(
+fn server(
     node: &Node<'_>,
     protocol: Protocol,
     notes: &mut Vec<(usize, String)>,
 ) -> Result<Option<ServerSettings>, ImportError> {
-    let security = match node.get("encryption") {
-        Some(e) => encryption(&e)?,
-        None => Security::Tls,
-    };
-    let mut draft = ServerDraft::new(protocol, security);
-    draft.host = node.opt_str("host")?.map(|(h, _)| h);
-    if draft.host.is_none() {
-        notes.push((node.line(), format!("`{}` has no host", node.path())));
+    let Some(mut draft) = server_draft(node, protocol, notes)? else {
         return Ok(None);
-    }
-    draft.port = node.opt_port("port")?;
-    draft.username = node.opt_str("login")?.map(|(l, _)| l);
+    };
     if let Some(auth) = node.get("auth") {
         let kind = auth.opt_str("type")?.map(|(t, _)| t.to_ascii_lowercase());
         match kind.as_deref() {
             Some("oauth2") => {
-                draft.auth = match auth.opt_str("method")?.map(|(m, _)| m.to_ascii_lowercase()) {
-                    Some(m) if m == "oauthbearer" => {
-                        notes.push((
-                            auth.line(),
-                            "mailfix speaks XOAUTH2, not OAUTHBEARER; it will log in with XOAUTH2"
-                                .into(),
-                        ));
-                        AuthMech::Xoauth2
-                    }
-                    _ => AuthMech::Xoauth2,
-                };
-                notes.push((
-                    auth.line(),
-                    "himalaya runs the OAuth 2.0 flow itself; mailfix needs a current access \
-                     token from password_command"
-                        .into(),
-                ));
+                draft.auth = AuthMech::Xoauth2;
+                let method = auth.opt_str("method")?.map(|(m, _)| m.to_ascii_lowercase());
+                if method.as_deref() == Some("oauthbearer") {
+                    notes.push((auth.line(), OAUTHBEARER.into()));
+                }
+                notes.push((auth.line(), OAUTH_FLOW.into()));
                 if let Some(token) = auth.get("access-token") {
                     draft.password = secret(&token, ArrayIs::Pipeline, notes)?;
                 }

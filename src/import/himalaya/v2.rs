@@ -3,16 +3,15 @@
 //! `*.starttls`, `*.tls.cert`, and one SASL mechanism under `*.sasl.<mech>`
 //! with `username` and `password`/`token` as `raw` or `command`.
 
-use crate::account::{
-    AuthMech, PasswordSource, Protocol, Security, ServerSettings, StoreFormat, StoreSettings,
-};
+use crate::account::{AuthMech, PasswordSource, Protocol, Security, ServerSettings};
 
 use super::super::draft::ServerDraft;
 use super::super::text::{address_in, expand_tilde};
 use super::super::url;
 use super::super::{Ctx, ImportError};
+use super::Parts;
+use super::common::{ArrayIs, OAUTHBEARER, maildir, secret};
 use super::view::Node;
-use super::{ArrayIs, Parts, secret};
 
 pub(super) fn read(account: &Node<'_>, ctx: &Ctx<'_>) -> Result<Parts, ImportError> {
     let mut parts = Parts::default();
@@ -23,10 +22,7 @@ pub(super) fn read(account: &Node<'_>, ctx: &Ctx<'_>) -> Result<Parts, ImportErr
         parts.outgoing = server(&smtp, Protocol::Smtp, ctx, &mut parts.notes)?;
     }
     if let Some((root, _)) = account.opt_str("maildir.root")? {
-        parts.store = Some(StoreSettings {
-            path: expand_tilde(&root, ctx.home),
-            format: StoreFormat::Maildir,
-        });
+        parts.store = Some(maildir(&root, ctx));
     }
     for other in ["jmap", "gmail", "msgraph", "pimdir"] {
         if let Some(node) = account.get(other) {
@@ -105,11 +101,7 @@ fn server(
                 "login" => AuthMech::Login,
                 "xoauth2" => AuthMech::Xoauth2,
                 "oauthbearer" => {
-                    notes.push((
-                        sasl.line(),
-                        "mailfix speaks XOAUTH2, not OAUTHBEARER; it will log in with XOAUTH2"
-                            .into(),
-                    ));
+                    notes.push((sasl.line(), OAUTHBEARER.into()));
                     AuthMech::Xoauth2
                 }
                 other => {
