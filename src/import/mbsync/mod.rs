@@ -69,23 +69,6 @@ impl Section {
     }
 }
 
-/// Global options mbsync knows; mailfix has no use for them.
-const GLOBAL_OPTIONS: &[&str] = &[
-    "sync",
-    "create",
-    "remove",
-    "expunge",
-    "expungesolo",
-    "copyarrivaldate",
-    "syncstate",
-    "maxmessages",
-    "expireunread",
-    "expiresidebar",
-    "fsync",
-    "fieldDelimiter",
-    "bufferlimit",
-];
-
 pub(super) fn parse(text: &str, ctx: &Ctx<'_>) -> Result<Imported, ImportError> {
     let mut imported = Imported::from_file(Kind::Mbsync, ctx.file);
     let mut sections: Vec<Section> = Vec::new();
@@ -128,10 +111,7 @@ pub(super) fn parse(text: &str, ctx: &Ctx<'_>) -> Result<Imported, ImportError> 
         match sections.last_mut() {
             Some(section) if open => section.items.push(directive),
             _ => {
-                if !GLOBAL_OPTIONS
-                    .iter()
-                    .any(|g| g.eq_ignore_ascii_case(&directive.lower))
-                {
+                if !keys::is_global(&directive.lower) {
                     imported.warn(
                         ctx.file,
                         Some(line),
