@@ -5,6 +5,7 @@
 mod lab_util;
 
 use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -70,12 +71,38 @@ impl<'a> Probe<'a> {
         }
     }
 
+    /// `a LOGIN user password` with the server's credentials.
+    fn imap_login(server: &ServerSettings) -> String {
+        format!("a LOGIN {} {}", server.username, Self::password(server))
+    }
+
+    /// `AUTH PLAIN` with the server's credentials as initial response.
+    fn auth_plain(server: &ServerSettings) -> String {
+        let pw = Self::password(server);
+        let ir = B64.encode(format!("\0{}\0{pw}", server.username));
+        format!("AUTH PLAIN {ir}")
+    }
+
     async fn lookup(&self, name: &str, t: RecordType) -> Result<Vec<RData>, ResponseCode> {
         match self.dns.lookup(format!("{name}."), t).await {
             Ok(l) => Ok(l.answers().iter().map(|r| r.data.clone()).collect()),
             Err(NetError::Dns(DnsError::NoRecordsFound(nr))) => Err(nr.response_code),
             Err(e) => panic!("{name}: {e}"),
         }
+    }
+
+    /// Port and target of each SRV record of `name`.
+    async fn srv(&self, name: &str) -> Vec<(u16, String)> {
+        let answers = self.lookup(name, RecordType::SRV).await.unwrap();
+        answers
+            .iter()
+            .filter_map(|r| match r {
+                RData::SRV(s) => {
+                    Some((s.port, s.target.to_ascii().trim_end_matches('.').to_owned()))
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     async fn ip(&self, host: &str) -> IpAddr {
@@ -98,6 +125,16 @@ impl<'a> Probe<'a> {
             ("ok", Some(s)) => Client::new(s),
             (outcome, _) => panic!("{host}:{port} {outcome}"),
         }
+    }
+
+    /// The first line a server says over plain TCP.
+    async fn plain_greeting(&self, host: &str, port: u16) -> String {
+        self.plain(host, port).await.line().await
+    }
+
+    /// The first line a server says over TLS.
+    async fn tls_greeting(&self, host: &str, port: u16) -> String {
+        self.tls(host, port).await.unwrap().line().await
     }
 
     async fn tls(&self, host: &str, port: u16) -> Result<Client<TlsStream<TcpStream>>, TlsError> {
@@ -127,18 +164,10 @@ impl<'a> Probe<'a> {
     }
 }
 
-fn plain_ir(user: &str, pw: &str) -> String {
-    B64.encode(format!("\0{user}\0{pw}"))
-}
-
-fn srv_targets(answers: &[RData]) -> Vec<(u16, String)> {
-    answers
-        .iter()
-        .filter_map(|r| match r {
-            RData::SRV(s) => Some((s.port, s.target.to_ascii().trim_end_matches('.').to_owned())),
-            _ => None,
-        })
-        .collect()
+/// The store of sample `name`.
+fn store_path<'a>(lab: &'a Lab, name: &str) -> &'a Path {
+    let sample = lab.sample(name).unwrap();
+    &sample.account.store.as_ref().unwrap().path
 }
 
 #[tokio::test]
@@ -148,8 +177,7 @@ async fn healthy_logs_in_and_relays() {
     let inc = p.incoming();
     let mut c = p.tls(&inc.host, inc.port).await.unwrap();
     assert!(c.line().await.starts_with("* OK"));
-    let pw = Probe::password(inc);
-    assert!(c.cmd(&format!("a LOGIN {} {pw}", inc.username), "a ").await[0].starts_with("a OK"));
+    assert!(c.cmd(&Probe::imap_login(inc), "a ").await[0].starts_with("a OK"));
     assert!(
         c.cmd("b EXAMINE INBOX", "b ")
             .await
@@ -166,10 +194,8 @@ async fn healthy_logs_in_and_relays() {
     let out = p.outgoing();
     let (mut c, ehlo) = p.starttls_smtp(&out.host, out.port).await;
     assert!(ehlo.iter().any(|l| l.contains("AUTH PLAIN")));
-    let pw = Probe::password(out);
     assert_eq!(
-        c.cmd(&format!("AUTH PLAIN {}", plain_ir(&out.username, &pw)), "")
-            .await[0],
+        c.cmd(&Probe::auth_plain(out), "").await[0],
         "235 2.7.0 Authentication successful"
     );
     assert_eq!(
@@ -188,11 +214,8 @@ async fn healthy_logs_in_and_relays() {
         ("_pop3s._tcp", 995),
         ("_submissions._tcp", 465),
     ] {
-        let srv = p
-            .lookup(&format!("{label}.example.org"), RecordType::SRV)
-            .await
-            .unwrap();
-        assert_eq!(srv_targets(&srv), [(port, "mail.example.org".to_owned())]);
+        let srv = p.srv(&format!("{label}.example.org")).await;
+        assert_eq!(srv, [(port, "mail.example.org".to_owned())]);
         assert!(p.tls("mail.example.org", port).await.is_ok());
     }
     assert_eq!(p.connect("mail.example.org", 25).await.0, "ok");
@@ -219,11 +242,7 @@ async fn wrong_address_is_nxdomain_while_srv_names_a_host_that_answers() {
         p.lookup(&inc.host, RecordType::A).await,
         Err(ResponseCode::NXDomain)
     );
-    let srv = srv_targets(
-        &p.lookup("_imaps._tcp.wrong-address.example", RecordType::SRV)
-            .await
-            .unwrap(),
-    );
+    let srv = p.srv("_imaps._tcp.wrong-address.example").await;
     assert_eq!(srv, [(993, "mail.wrong-address.example".to_owned())]);
     let mut c = p.tls(&srv[0].1, 993).await.unwrap();
     assert!(c.line().await.starts_with("* OK"));
@@ -258,22 +277,8 @@ async fn wrong_protocol_greets_imap_where_pop3_was_configured() {
     let p = Probe::new(&lab, "wrong-protocol");
     let inc = p.incoming();
     assert_eq!((inc.protocol.as_str(), inc.port), ("pop3", 993));
-    assert!(
-        p.tls(&inc.host, 993)
-            .await
-            .unwrap()
-            .line()
-            .await
-            .starts_with("* OK")
-    );
-    assert!(
-        p.tls(&inc.host, 995)
-            .await
-            .unwrap()
-            .line()
-            .await
-            .starts_with("+OK")
-    );
+    assert!(p.tls_greeting(&inc.host, 993).await.starts_with("* OK"));
+    assert!(p.tls_greeting(&inc.host, 995).await.starts_with("+OK"));
 }
 
 #[tokio::test]
@@ -282,21 +287,8 @@ async fn wrong_port_is_refused_while_993_serves_imap() {
     let p = Probe::new(&lab, "wrong-port");
     let inc = p.incoming();
     assert_eq!(p.connect(&inc.host, inc.port).await.0, "refused");
-    assert!(
-        p.tls(&inc.host, 993)
-            .await
-            .unwrap()
-            .line()
-            .await
-            .starts_with("* OK")
-    );
-    assert!(
-        p.plain(&inc.host, 143)
-            .await
-            .line()
-            .await
-            .contains("STARTTLS")
-    );
+    assert!(p.tls_greeting(&inc.host, 993).await.starts_with("* OK"));
+    assert!(p.plain_greeting(&inc.host, 143).await.contains("STARTTLS"));
 }
 
 #[tokio::test]
@@ -307,13 +299,7 @@ async fn tls_mismatch_gets_plain_text_where_a_server_hello_was_due() {
     assert_eq!((inc.port, inc.security.as_str()), (143, "tls"));
     let err = p.tls(&inc.host, 143).await.err().unwrap();
     assert!(matches!(err, TlsError::InvalidMessage(_)), "{err:?}");
-    assert!(
-        p.plain(&inc.host, 143)
-            .await
-            .line()
-            .await
-            .contains("STARTTLS")
-    );
+    assert!(p.plain_greeting(&inc.host, 143).await.contains("STARTTLS"));
 }
 
 #[tokio::test]
@@ -322,7 +308,7 @@ async fn tls_required_disables_login_before_starttls() {
     let p = Probe::new(&lab, "tls-required");
     let inc = p.incoming();
     assert!(inc.allow_plaintext_auth);
-    let greeting = p.plain(&inc.host, inc.port).await.line().await;
+    let greeting = p.plain_greeting(&inc.host, inc.port).await;
     assert!(
         greeting.contains("STARTTLS LOGINDISABLED") && !greeting.contains("AUTH="),
         "{greeting}"
@@ -336,32 +322,15 @@ async fn outside_blocked_drops_25_while_587_and_465_answer() {
     let out = p.outgoing();
     assert_eq!(out.port, 25);
     assert_eq!(p.connect(&out.host, 25).await.0, "timeout");
-    assert!(
-        p.plain(&out.host, 587)
-            .await
-            .line()
-            .await
-            .starts_with("220 ")
-    );
-    assert!(
-        p.tls(&out.host, 465)
-            .await
-            .unwrap()
-            .line()
-            .await
-            .starts_with("220 ")
-    );
+    assert!(p.plain_greeting(&out.host, 587).await.starts_with("220 "));
+    assert!(p.tls_greeting(&out.host, 465).await.starts_with("220 "));
 }
 
 async fn imap_login(p: &Probe<'_>) -> Vec<String> {
     let inc = p.incoming();
     let mut c = p.tls(&inc.host, inc.port).await.unwrap();
     c.line().await;
-    c.cmd(
-        &format!("a LOGIN {} {}", inc.username, Probe::password(inc)),
-        "a ",
-    )
-    .await
+    c.cmd(&Probe::imap_login(inc), "a ").await
 }
 
 #[tokio::test]
@@ -382,15 +351,7 @@ async fn app_password_gets_534() {
     let mut c = p.tls(&out.host, out.port).await.unwrap();
     c.line().await;
     c.cmd("EHLO probe.example", "250 ").await;
-    let reply = c
-        .cmd(
-            &format!(
-                "AUTH PLAIN {}",
-                plain_ir(&out.username, &Probe::password(out))
-            ),
-            "534 ",
-        )
-        .await;
+    let reply = c.cmd(&Probe::auth_plain(out), "534 ").await;
     assert!(reply[0].starts_with("534-5.7.9"), "{reply:?}");
 }
 
@@ -416,7 +377,7 @@ async fn oauth_only_offers_no_password_mechanism() {
     let lab = Lab::start().await.unwrap();
     let p = Probe::new(&lab, "oauth-only");
     let inc = p.incoming();
-    let greeting = p.tls(&inc.host, inc.port).await.unwrap().line().await;
+    let greeting = p.tls_greeting(&inc.host, inc.port).await;
     assert!(
         greeting.contains("LOGINDISABLED AUTH=XOAUTH2 AUTH=OAUTHBEARER]"),
         "{greeting}"
@@ -444,7 +405,7 @@ async fn wrong_server_rejects_while_the_domain_publishes_another_host() {
     let lab = Lab::start().await.unwrap();
     let p = Probe::new(&lab, "wrong-server");
     let inc = p.incoming();
-    let greeting = p.tls(&inc.host, 993).await.unwrap().line().await;
+    let greeting = p.tls_greeting(&inc.host, 993).await;
     assert!(
         greeting.ends_with("imap.example.net IMAP4rev1 service ready."),
         "{greeting}"
@@ -453,11 +414,7 @@ async fn wrong_server_rejects_while_the_domain_publishes_another_host() {
         imap_login(&p).await,
         ["a NO [AUTHENTICATIONFAILED] Authentication failed."]
     );
-    let srv = srv_targets(
-        &p.lookup("_imaps._tcp.wrong-server.example", RecordType::SRV)
-            .await
-            .unwrap(),
-    );
+    let srv = p.srv("_imaps._tcp.wrong-server.example").await;
     assert_eq!(srv, [(993, "mail.wrong-server.example".to_owned())]);
     let mx = p
         .lookup("wrong-server.example", RecordType::MX)
@@ -466,14 +423,7 @@ async fn wrong_server_rejects_while_the_domain_publishes_another_host() {
     assert!(
         matches!(&mx[0], RData::MX(m) if m.exchange.to_ascii() == "mail.wrong-server.example.")
     );
-    assert!(
-        p.tls(&srv[0].1, 993)
-            .await
-            .unwrap()
-            .line()
-            .await
-            .starts_with("* OK")
-    );
+    assert!(p.tls_greeting(&srv[0].1, 993).await.starts_with("* OK"));
 }
 
 #[tokio::test]
@@ -511,12 +461,7 @@ async fn link_down_stalls_at_login_and_ends_offline() {
     let inc = p.incoming();
     let mut c = p.tls(&inc.host, inc.port).await.unwrap().wait(SHORT);
     c.try_line().await.unwrap();
-    c.send(&format!(
-        "a LOGIN {} {}",
-        inc.username,
-        Probe::password(inc)
-    ))
-    .await;
+    c.send(&Probe::imap_login(inc)).await;
     assert_eq!(
         c.try_line().await.unwrap_err().kind(),
         std::io::ErrorKind::TimedOut
@@ -554,14 +499,7 @@ async fn dropped_says_bye_after_login() {
     let inc = p.incoming();
     let mut c = p.tls(&inc.host, inc.port).await.unwrap();
     c.line().await;
-    assert!(
-        c.cmd(
-            &format!("a LOGIN {} {}", inc.username, Probe::password(inc)),
-            "a "
-        )
-        .await[0]
-            .starts_with("a OK")
-    );
+    assert!(c.cmd(&Probe::imap_login(inc), "a ").await[0].starts_with("a OK"));
     c.send("b EXAMINE INBOX").await;
     assert!(c.line().await.starts_with("* BYE "));
     assert_eq!(c.try_line().await.unwrap(), None);
@@ -593,15 +531,7 @@ async fn foreign_sender_is_refused_and_its_domain_publishes_its_own_server() {
     let p = Probe::new(&lab, "foreign-sender");
     let out = p.outgoing();
     let (mut c, _) = p.starttls_smtp(&out.host, out.port).await;
-    let reply = c
-        .cmd(
-            &format!(
-                "AUTH PLAIN {}",
-                plain_ir(&out.username, &Probe::password(out))
-            ),
-            "",
-        )
-        .await;
+    let reply = c.cmd(&Probe::auth_plain(out), "").await;
     assert_eq!(reply, ["235 2.7.0 Authentication successful"]);
     let email = &p.sample.account.email;
     c.cmd(&format!("MAIL FROM:<{email}>"), "").await;
@@ -617,16 +547,10 @@ async fn foreign_sender_is_refused_and_its_domain_publishes_its_own_server() {
             "553 5.7.1 <{email}>: Sender address rejected: not owned by user zoe123"
         )]
     );
-    let srv = srv_targets(
-        &p.lookup("_submission._tcp.family.example", RecordType::SRV)
-            .await
-            .unwrap(),
-    );
+    let srv = p.srv("_submission._tcp.family.example").await;
     assert_eq!(srv, [(587, "smtp.family.example".to_owned())]);
     assert!(
-        p.plain(&srv[0].1, 587)
-            .await
-            .line()
+        p.plain_greeting(&srv[0].1, 587)
             .await
             .starts_with("220 smtp.family.example")
     );
@@ -637,40 +561,16 @@ async fn store_samples_are_full_or_damaged() {
     let lab = Lab::start().await.unwrap();
     let full = Probe::new(&lab, "disk-full");
     assert_eq!(full.sim.store_space.unwrap().free_bytes, 0);
-    assert!(
-        full.sample
-            .account
-            .store
-            .as_ref()
-            .unwrap()
-            .path
-            .join("tmp")
-            .is_dir()
-    );
+    assert!(store_path(&lab, "disk-full").join("tmp").is_dir());
 
-    let maildir = &lab
-        .sample("damaged-maildir")
-        .unwrap()
-        .account
-        .store
-        .as_ref()
-        .unwrap()
-        .path;
+    let maildir = store_path(&lab, "damaged-maildir");
     assert!(
         maildir.join("cur").is_dir()
             && !maildir.join("new").exists()
             && !maildir.join("tmp").exists()
     );
 
-    let mbox = &lab
-        .sample("bad-mbox")
-        .unwrap()
-        .account
-        .store
-        .as_ref()
-        .unwrap()
-        .path;
-    let first = std::fs::read_to_string(mbox).unwrap();
+    let first = std::fs::read_to_string(store_path(&lab, "bad-mbox")).unwrap();
     assert!(!first.starts_with("From "), "{first}");
     for name in ["disk-full", "damaged-maildir", "bad-mbox"] {
         let acc = &lab.sample(name).unwrap().account;
