@@ -8,42 +8,43 @@ use mailfix::account::{Protocol, Security};
 use mailfix::lab::Lab;
 use mailfix::plan::Limits;
 use mailfix::probe::ProbeOptions;
-use mailfix::probe::discover::{DiscoverError, discover};
+use mailfix::probe::discover::{DiscoverError, Discovery, Proposal, discover};
 use tokio_util::sync::CancellationToken;
 
-fn options(lab: &Lab) -> ProbeOptions {
+/// Discover `email`'s servers on the lab, with `cancel`.
+async fn discover_with(
+    lab: &Lab,
+    email: &str,
+    cancel: CancellationToken,
+) -> Result<Discovery, DiscoverError> {
     // Any sample's options: the lab's DNS server, CA and simulated network.
-    ProbeOptions {
+    let options = ProbeOptions {
         state_dir: None,
         ..lab.samples()[0].options.clone()
-    }
+    };
+    let limits = Limits::from_timeout(Duration::from_secs(2));
+    discover(email, options, limits, cancel).await
 }
 
-fn limits() -> Limits {
-    Limits::from_timeout(Duration::from_secs(2))
+async fn find(lab: &Lab, email: &str) -> Result<Discovery, DiscoverError> {
+    discover_with(lab, email, CancellationToken::new()).await
+}
+
+/// Protocol, host, port and security of a proposal.
+fn endpoint(proposal: &Proposal) -> (Protocol, &str, u16, Security) {
+    let e = &proposal.endpoint;
+    (e.protocol, e.host.as_str(), e.port, e.security)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_healthy_domain_publishes_srv_and_gets_implicit_tls_both_ways() {
     let lab = Lab::start().await.expect("the lab starts");
-    let found = discover(
-        "alice@example.org",
-        options(&lab),
-        limits(),
-        CancellationToken::new(),
-    )
-    .await
-    .unwrap();
+    let found = find(&lab, "alice@example.org").await.unwrap();
     assert_eq!(found.domain, "example.org");
 
     let incoming = found.incoming.as_ref().expect("an incoming server");
     assert_eq!(
-        (
-            incoming.endpoint.protocol,
-            incoming.endpoint.host.as_str(),
-            incoming.endpoint.port,
-            incoming.endpoint.security
-        ),
+        endpoint(incoming),
         (Protocol::Imap, "mail.example.org", 993, Security::Tls)
     );
     assert!(incoming.verified, "{incoming:?}");
@@ -58,12 +59,7 @@ async fn the_healthy_domain_publishes_srv_and_gets_implicit_tls_both_ways() {
 
     let outgoing = found.outgoing.as_ref().expect("an outgoing server");
     assert_eq!(
-        (
-            outgoing.endpoint.protocol,
-            outgoing.endpoint.host.as_str(),
-            outgoing.endpoint.port,
-            outgoing.endpoint.security
-        ),
+        endpoint(outgoing),
         (Protocol::Smtp, "mail.example.org", 465, Security::Tls)
     );
     assert!(outgoing.verified);
@@ -83,22 +79,10 @@ async fn the_healthy_domain_publishes_srv_and_gets_implicit_tls_both_ways() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pop3_only_domain_gets_pop3_and_no_outgoing_server() {
     let lab = Lab::start().await.expect("the lab starts");
-    let found = discover(
-        "quinn@mailbox-locked.example",
-        options(&lab),
-        limits(),
-        CancellationToken::new(),
-    )
-    .await
-    .unwrap();
+    let found = find(&lab, "quinn@mailbox-locked.example").await.unwrap();
     let incoming = found.incoming.as_ref().expect("an incoming server");
     assert_eq!(
-        (
-            incoming.endpoint.protocol,
-            incoming.endpoint.host.as_str(),
-            incoming.endpoint.port,
-            incoming.endpoint.security
-        ),
+        endpoint(incoming),
         (
             Protocol::Pop3,
             "pop.mailbox-locked.example",
@@ -113,14 +97,7 @@ async fn a_pop3_only_domain_gets_pop3_and_no_outgoing_server() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_domain_finds_nothing_and_a_non_address_is_refused() {
     let lab = Lab::start().await.expect("the lab starts");
-    let found = discover(
-        "nobody@nowhere.example",
-        options(&lab),
-        limits(),
-        CancellationToken::new(),
-    )
-    .await
-    .unwrap();
+    let found = find(&lab, "nobody@nowhere.example").await.unwrap();
     assert_eq!((found.incoming, found.outgoing), (None, None));
     assert_eq!(found.looked_at, 0);
     assert!(
@@ -132,19 +109,12 @@ async fn an_unknown_domain_finds_nothing_and_a_non_address_is_refused() {
         found.dns
     );
 
-    let err = discover(
-        "not an address",
-        options(&lab),
-        limits(),
-        CancellationToken::new(),
-    )
-    .await
-    .unwrap_err();
+    let err = find(&lab, "not an address").await.unwrap_err();
     assert!(matches!(err, DiscoverError::NotAnAddress(_)));
 
     let cancel = CancellationToken::new();
     cancel.cancel();
-    let err = discover("alice@example.org", options(&lab), limits(), cancel)
+    let err = discover_with(&lab, "alice@example.org", cancel)
         .await
         .unwrap_err();
     assert_eq!(err, DiscoverError::Cancelled);
