@@ -16,9 +16,7 @@ mod tui_pty_screen;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use expectrl::Session;
-
-use tui_pty_screen::{Screen, Wizard};
+use tui_pty_screen::Wizard;
 
 const SAMPLES: usize = 20;
 /// The sample whose check runs longest (until the timeout).
@@ -33,11 +31,7 @@ fn main() {
         .current_dir(dir.path())
         .env("XDG_CONFIG_HOME", dir.path());
     let started = Instant::now();
-    let session = Session::spawn(command).expect("spawn mailfix demo in a pty");
-    let mut w = Wizard {
-        session,
-        screen: Screen::new(),
-    };
+    let mut w = Wizard::spawn(command);
     let pid = w.session.get_process().pid().as_raw();
 
     // The demo starts its lab first: the first frame lists its samples.

@@ -20,9 +20,13 @@ use std::net::{TcpListener, UdpSocket};
 use std::process::Command;
 use std::time::Duration;
 
-use expectrl::Session;
+use tui_pty_screen::Wizard;
 
-use tui_pty_screen::{Screen, Wizard};
+/// Entering (`h`) and leaving (`l`) the alternate screen.
+const ALT_SCREEN_ON: &str = "\u{1b}[?1049h";
+const ALT_SCREEN_OFF: &str = "\u{1b}[?1049l";
+/// Mouse capture, which the wizard never asks for.
+const MOUSE_ON: &str = "\u{1b}[?1000h";
 
 #[test]
 fn the_binary_runs_the_wizard_in_a_terminal() {
@@ -55,11 +59,7 @@ fn the_binary_runs_the_wizard_in_a_terminal() {
         .arg(dns.local_addr().unwrap().to_string())
         .args(["--timeout", "1"])
         .current_dir(dir.path());
-    let session = Session::spawn(command).expect("spawn mailfix in a pty");
-    let mut w = Wizard {
-        session,
-        screen: Screen::new(),
-    };
+    let mut w = Wizard::spawn(command);
 
     w.expect("Which account?");
     w.expect("loop");
@@ -84,21 +84,10 @@ fn the_binary_runs_the_wizard_in_a_terminal() {
     w.expect("checked again");
     w.expect("changed: incoming port");
 
-    w.send("q");
-    let status = w
-        .exit_status(Duration::from_secs(10))
-        .expect("mailfix did not quit");
-    assert!(
-        status.starts_with("Exited(") && status.ends_with(", 0)"),
-        "{status}"
-    );
-    let raw = String::from_utf8_lossy(&w.screen.raw);
-    assert!(
-        raw.contains("\u{1b}[?1049h"),
-        "entered the alternate screen"
-    );
-    assert!(raw.contains("\u{1b}[?1049l"), "left the alternate screen");
-    assert!(!raw.contains("\u{1b}[?1000h"), "no mouse capture");
+    let raw = w.quit_with("q");
+    assert!(raw.contains(ALT_SCREEN_ON), "entered the alternate screen");
+    assert!(raw.contains(ALT_SCREEN_OFF), "left the alternate screen");
+    assert!(!raw.contains(MOUSE_ON), "no mouse capture");
 }
 
 /// Ctrl-C is a key in raw mode: it quits from inside a form (where `q` is
@@ -115,24 +104,13 @@ fn ctrl_c_quits_from_the_form_and_restores_the_terminal() {
     .unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_mailfix"));
     command.arg("--config").arg(&config).current_dir(dir.path());
-    let mut w = Wizard {
-        session: Session::spawn(command).expect("spawn mailfix in a pty"),
-        screen: Screen::new(),
-    };
+    let mut w = Wizard::spawn(command);
     w.expect("Which account?");
     w.send("e");
     w.expect("Settings of \"loop\"");
     w.send("q");
-    w.send("\x03");
-    let status = w
-        .exit_status(Duration::from_secs(10))
-        .expect("mailfix did not quit");
-    assert!(
-        status.starts_with("Exited(") && status.ends_with(", 0)"),
-        "{status}"
-    );
-    let raw = String::from_utf8_lossy(&w.screen.raw);
-    assert!(raw.contains("\u{1b}[?1049l"), "left the alternate screen");
+    let raw = w.quit_with("\x03");
+    assert!(raw.contains(ALT_SCREEN_OFF), "left the alternate screen");
     assert!(raw.contains("\u{1b}[?25h"), "the cursor is shown again");
 }
 
@@ -147,10 +125,7 @@ fn demo() -> (Wizard, tempfile::TempDir) {
         .current_dir(dir.path())
         // A stale user config must not matter to the demo.
         .env("XDG_CONFIG_HOME", dir.path());
-    let mut w = Wizard {
-        session: Session::spawn(command).expect("spawn mailfix demo in a pty"),
-        screen: Screen::new(),
-    };
+    let mut w = Wizard::spawn(command);
     w.expect("Which account?");
     w.expect("demo lab");
     (w, dir)
@@ -169,17 +144,9 @@ fn expect_cause(w: &mut Wizard, title: &str, word: &str) {
 }
 
 fn quit(mut w: Wizard) {
-    w.send("q");
-    let status = w
-        .exit_status(Duration::from_secs(10))
-        .expect("mailfix did not quit");
-    assert!(
-        status.starts_with("Exited(") && status.ends_with(", 0)"),
-        "{status}"
-    );
-    let raw = String::from_utf8_lossy(&w.screen.raw);
-    assert!(raw.contains("\u{1b}[?1049l"), "left the alternate screen");
-    assert!(!raw.contains("\u{1b}[?1000h"), "no mouse capture");
+    let raw = w.quit_with("q");
+    assert!(raw.contains(ALT_SCREEN_OFF), "left the alternate screen");
+    assert!(!raw.contains(MOUSE_ON), "no mouse capture");
 }
 
 /// Check `wrong-port` to its verdict: cause 5 applies, with its one-key fix.

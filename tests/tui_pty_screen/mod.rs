@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 use std::io::{ErrorKind, Write};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use unicode_width::UnicodeWidthChar;
@@ -125,6 +126,28 @@ pub struct Wizard {
 }
 
 impl Wizard {
+    /// Run `command` in a new pseudo-terminal.
+    pub fn spawn(command: Command) -> Self {
+        Wizard {
+            session: expectrl::Session::spawn(command).expect("spawn mailfix in a pty"),
+            screen: Screen::new(),
+        }
+    }
+
+    /// Send `keys` that end the program, and check it exits with status
+    /// 0 within ten seconds; everything it wrote, as text.
+    pub fn quit_with(&mut self, keys: &str) -> String {
+        self.send(keys);
+        let status = self
+            .exit_status(Duration::from_secs(10))
+            .expect("mailfix did not quit");
+        assert!(
+            status.starts_with("Exited(") && status.ends_with(", 0)"),
+            "{status}"
+        );
+        String::from_utf8_lossy(&self.screen.raw).into_owned()
+    }
+
     /// Read whatever the program wrote so far; true if anything came.
     pub fn pump(&mut self) -> bool {
         let mut any = false;
