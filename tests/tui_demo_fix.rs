@@ -98,6 +98,26 @@ async fn until_verdict(
     terminal.backend().to_string()
 }
 
+/// The wizard's context on the lab with `sample`'s network, DNS and CA
+/// (for its account and for accounts made in the wizard), and the frames
+/// it draws.
+fn lab_context(sample: &Sample) -> (Context, UnboundedReceiver<FrameInfo>) {
+    let (frames_tx, frames) = tokio::sync::mpsc::unbounded_channel();
+    let options = ProbeOptions {
+        state_dir: None,
+        ..sample.options.clone()
+    };
+    let ctx = Context {
+        options: vec![options.clone()],
+        fallback: options,
+        config_path: None,
+        limits: Limits::from_timeout(Duration::from_secs(2)),
+        export_dir: std::env::temp_dir(),
+        frames: Some(frames_tx),
+    };
+    (ctx, frames)
+}
+
 /// The row of cause `id` on the screen.
 fn row(screen: &str, id: CauseId) -> String {
     let title = format!("{} {}", id.number, id.title());
@@ -114,19 +134,7 @@ async fn fix_and_check(
     after: Option<CauseId>,
 ) -> Result<(), String> {
     let name = &sample.account.name;
-    let (frames_tx, mut frames) = tokio::sync::mpsc::unbounded_channel();
-    let options = ProbeOptions {
-        state_dir: None,
-        ..sample.options.clone()
-    };
-    let ctx = Context {
-        options: vec![options.clone()],
-        fallback: options,
-        config_path: None,
-        limits: Limits::from_timeout(Duration::from_secs(2)),
-        export_dir: std::env::temp_dir(),
-        frames: Some(frames_tx),
-    };
+    let (ctx, mut frames) = lab_context(sample);
     let mut model = Model::new(
         vec![AccountEntry::new(
             sample.account.clone(),
@@ -242,21 +250,8 @@ async fn f_fixes_every_patchable_demo_sample() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn n_and_an_address_fill_the_form_from_the_lab() {
     let lab = Lab::start().await.expect("the lab starts");
-    let (frames_tx, mut frames) = tokio::sync::mpsc::unbounded_channel();
-    let healthy = lab.sample("healthy").unwrap();
-    let options = ProbeOptions {
-        state_dir: None,
-        ..healthy.options.clone()
-    };
-    let ctx = Context {
-        options: vec![options.clone()],
-        // New accounts are probed, and looked up, with these.
-        fallback: options,
-        config_path: None,
-        limits: Limits::from_timeout(Duration::from_secs(2)),
-        export_dir: std::env::temp_dir(),
-        frames: Some(frames_tx),
-    };
+    // New accounts are probed, and looked up, on the healthy sample's lab.
+    let (ctx, mut frames) = lab_context(lab.sample("healthy").unwrap());
     let mut model = Model::new(vec![], vec![], true, false);
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let (keys, input) = unbounded();

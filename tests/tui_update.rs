@@ -53,13 +53,7 @@ fn account_symptom_probing_verdict_form_and_reprobe() {
     // Edit the outgoing port by hand: e, down to the field, replace, Enter.
     feed(&mut m, [ch('e')]);
     assert_eq!(m.screen, Screen::Form);
-    let form = m.form.as_ref().unwrap();
-    let port = form
-        .fields
-        .iter()
-        .position(|f| f.id == FieldId::Server(Service::Outgoing, Part::Port))
-        .unwrap();
-    feed(&mut m, std::iter::repeat_n(down(), port));
+    down_to(&mut m, FieldId::Server(Service::Outgoing, Part::Port));
     feed(&mut m, [ctrl('u')]);
     type_text(&mut m, "465");
     let effects = feed(&mut m, [enter()]);
@@ -183,16 +177,7 @@ fn typing_q_in_a_text_field_is_text() {
 fn the_password_field_masks_and_keeps_what_was_typed() {
     let mut m = model();
     feed(&mut m, [ch('e')]);
-    let pw = FieldId::Server(Service::Incoming, Part::Password);
-    let index = m
-        .form
-        .as_ref()
-        .unwrap()
-        .fields
-        .iter()
-        .position(|f| f.id == pw)
-        .unwrap();
-    feed(&mut m, std::iter::repeat_n(down(), index));
+    down_to(&mut m, FieldId::Server(Service::Incoming, Part::Password));
     type_text(&mut m, "s3cret-q");
     let screen = render(&m);
     assert!(!screen.contains("s3cret"), "{screen}");
@@ -500,24 +485,16 @@ fn saving_goes_through_the_boundary() {
     assert_eq!((*account, original_name.as_str()), (0, "work"));
     assert_eq!(settings.outgoing.as_ref().unwrap().port, 465);
 
-    update(
-        &mut m,
-        Msg::Saved {
-            account: 0,
-            settings: settings.clone(),
-            result: Err(SaveError::Unavailable),
-        },
-    );
+    update(&mut m, saved(settings, Err(SaveError::Unavailable)));
     assert!(m.flash.as_ref().unwrap().text.contains("no config file"));
     assert!(m.accounts[0].changed());
 
     update(
         &mut m,
-        Msg::Saved {
-            account: 0,
-            settings: settings.clone(),
-            result: Ok("/home/alice/.config/mailfix/config.toml".into()),
-        },
+        saved(
+            settings,
+            Ok("/home/alice/.config/mailfix/config.toml".into()),
+        ),
     );
     assert!(!m.accounts[0].changed());
     assert!(!m.flash.as_ref().unwrap().text.contains("password"));
@@ -533,11 +510,10 @@ fn a_failed_save_is_a_problem_and_keeps_the_change() {
     };
     update(
         &mut m,
-        Msg::Saved {
-            account: 0,
-            settings: settings.clone(),
-            result: Err(SaveError::Failed("config.toml: permission denied".into())),
-        },
+        saved(
+            settings,
+            Err(SaveError::Failed("config.toml: permission denied".into())),
+        ),
     );
     let flash = m.flash.as_ref().unwrap();
     assert!(flash.problem && flash.text.contains("permission denied"));
@@ -548,29 +524,14 @@ fn a_failed_save_is_a_problem_and_keeps_the_change() {
 fn saving_a_typed_password_says_it_stays_out_of_the_file() {
     let mut m = model();
     feed(&mut m, [ch('e')]);
-    let pw = m
-        .form
-        .as_ref()
-        .unwrap()
-        .fields
-        .iter()
-        .position(|f| f.id == FieldId::Server(Service::Incoming, Part::Password))
-        .unwrap();
-    feed(&mut m, std::iter::repeat_n(down(), pw));
+    down_to(&mut m, FieldId::Server(Service::Incoming, Part::Password));
     type_text(&mut m, "new-password");
     feed(&mut m, [enter()]);
     let effects = feed(&mut m, [ch('w')]);
     let [Effect::Save { settings, .. }] = effects.as_slice() else {
         panic!("{effects:?}");
     };
-    update(
-        &mut m,
-        Msg::Saved {
-            account: 0,
-            settings: settings.clone(),
-            result: Ok("config.toml".into()),
-        },
-    );
+    update(&mut m, saved(settings, Ok("config.toml".into())));
     let flash = m.flash.as_ref().unwrap();
     assert!(flash.text.contains("password is not written"), "{flash:?}");
     assert!(!flash.text.contains("new-password"));

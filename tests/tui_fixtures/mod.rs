@@ -18,7 +18,9 @@ use mailfix::event::{Event, EventBody, RunId, Step, StepId, StepKind, StepStatus
 use mailfix::evidence::{Direction, Endpoint, TranscriptLine};
 use mailfix::probe::discover::{Discovery, Proposal};
 use mailfix::secret::Secret;
+use mailfix::tui::form::FieldId;
 use mailfix::tui::model::AccountEntry;
+use mailfix::tui::save::SaveError;
 use mailfix::tui::{Effect, Model, Msg, update, view};
 
 mod diagnoses;
@@ -148,6 +150,26 @@ pub fn type_text(model: &mut Model, text: &str) -> Vec<Effect> {
     feed(model, text.chars().map(ch))
 }
 
+/// From the form's first field, press ↓ until `id` has the focus.
+pub fn down_to(model: &mut Model, id: FieldId) {
+    let form = model.form.as_ref().expect("a form is open");
+    let index = form
+        .fields
+        .iter()
+        .position(|f| f.id == id)
+        .unwrap_or_else(|| panic!("no field {id:?}"));
+    feed(model, std::iter::repeat_n(down(), index));
+}
+
+/// The runtime's answer to saving `settings` of the first account.
+pub fn saved(settings: &Account, result: Result<PathBuf, SaveError>) -> Msg {
+    Msg::Saved {
+        account: 0,
+        settings: Box::new(settings.clone()),
+        result,
+    }
+}
+
 /// The run id of a `StartRun`.
 pub fn started(effect: &Effect) -> RunId {
     match effect {
@@ -170,27 +192,62 @@ pub fn render(model: &Model) -> String {
 
 // ── steps and events ────────────────────────────────────────────────────
 
-#[allow(clippy::too_many_arguments)]
+/// A step of the configured path (`service` `None`: about this
+/// computer), not numbered yet (see [`numbered`]).
 pub fn step(
-    id: u32,
     service: Option<Service>,
     kind: StepKind,
     target: &str,
-    primary: bool,
     status: StepStatus,
     detail: &str,
-    ms: Option<f64>,
 ) -> Step {
     Step {
-        id: StepId(id),
+        id: StepId(0),
         service,
         kind,
         target: target.into(),
-        primary,
+        primary: true,
         status,
         detail: detail.into(),
-        ms,
+        ms: None,
     }
+}
+
+/// What a [`step`] can be made into.
+pub trait StepExt {
+    /// It took `ms`.
+    fn took(self, ms: f64) -> Step;
+    /// A neighbour probe's step rather than the configured path's.
+    fn beside(self) -> Step;
+}
+
+impl StepExt for Step {
+    fn took(self, ms: f64) -> Step {
+        Step {
+            ms: Some(ms),
+            ..self
+        }
+    }
+
+    fn beside(self) -> Step {
+        Step {
+            primary: false,
+            ..self
+        }
+    }
+}
+
+/// The steps numbered 1, 2, … in the order given, as the engine numbers
+/// them.
+pub fn numbered(steps: impl IntoIterator<Item = Step>) -> Vec<Step> {
+    steps
+        .into_iter()
+        .zip(1..)
+        .map(|(step, id)| Step {
+            id: StepId(id),
+            ..step
+        })
+        .collect()
 }
 
 pub fn event(run: RunId, body: EventBody) -> Msg {
@@ -210,182 +267,85 @@ pub fn line(dir: Direction, text: &str, at_ms: f64) -> TranscriptLine {
 /// incoming in its TLS handshake, outgoing's configured port refused (its
 /// later steps skipped) while 465 answers and 25 stays silent.
 pub fn mid_run_steps() -> Vec<Step> {
-    use Service::*;
+    use Service::{Incoming, Outgoing};
     use StepKind::*;
     use StepStatus::*;
+    let (imaps, imap) = ("mail.example.org:993", "mail.example.org:143");
+    let (submission, submissions, smtp) = (
+        "mail.example.org:587",
+        "mail.example.org:465",
+        "mail.example.org:25",
+    );
+    let (a, aaaa) = ("mail.example.org A", "mail.example.org AAAA");
+    let local = "eth0; default routes IPv4 and IPv6";
+    let store = "/home/alice/Mail/work";
     let skipped = "not reached: no connection";
-    vec![
+    numbered([
+        step(None, Local, "interfaces and routes", Ok, local).took(1.0),
+        step(Some(Incoming), Dns, a, Ok, "203.0.113.7").took(12.0),
+        step(Some(Incoming), Dns, aaaa, Ok, "2001:db8::7").took(9.0),
+        step(Some(Incoming), Connect, imaps, Ok, "203.0.113.7: connected").took(31.0),
+        step(Some(Incoming), Tls, imaps, Running, ""),
         step(
-            1,
-            None,
-            Local,
-            "interfaces and routes",
-            true,
-            Ok,
-            "eth0; default routes IPv4 and IPv6",
-            Some(1.0),
-        ),
-        step(
-            2,
-            Some(Incoming),
-            Dns,
-            "mail.example.org A",
-            true,
-            Ok,
-            "203.0.113.7",
-            Some(12.0),
-        ),
-        step(
-            3,
-            Some(Incoming),
-            Dns,
-            "mail.example.org AAAA",
-            true,
-            Ok,
-            "2001:db8::7",
-            Some(9.0),
-        ),
-        step(
-            4,
             Some(Incoming),
             Connect,
-            "mail.example.org:993",
-            true,
-            Ok,
-            "203.0.113.7: connected",
-            Some(31.0),
-        ),
-        step(
-            5,
-            Some(Incoming),
-            Tls,
-            "mail.example.org:993",
-            true,
-            Running,
-            "",
-            None,
-        ),
-        step(
-            6,
-            Some(Incoming),
-            Connect,
-            "mail.example.org:143",
-            false,
+            imap,
             Ok,
             "STARTTLS · 203.0.113.7: connected",
-            Some(29.0),
-        ),
+        )
+        .beside()
+        .took(29.0),
         step(
-            7,
             Some(Incoming),
             Greeting,
-            "mail.example.org:143",
-            false,
+            imap,
             Ok,
             "STARTTLS · * OK IMAP4rev1 ready",
-            Some(3.0),
-        ),
+        )
+        .beside()
+        .took(3.0),
         step(
-            8,
             Some(Outgoing),
             Connect,
-            "mail.example.org:587",
-            true,
+            submission,
             Failed,
             "203.0.113.7: refused (RST)",
-            Some(30.4),
-        ),
+        )
+        .took(30.4),
+        step(Some(Outgoing), Greeting, submission, Skipped, skipped),
+        step(Some(Outgoing), Capabilities, submission, Skipped, skipped),
+        step(Some(Outgoing), Starttls, submission, Skipped, skipped),
+        step(Some(Outgoing), Login, submission, Skipped, skipped),
+        step(Some(Outgoing), Relay, submission, Skipped, skipped),
         step(
-            9,
-            Some(Outgoing),
-            Greeting,
-            "mail.example.org:587",
-            true,
-            Skipped,
-            skipped,
-            None,
-        ),
-        step(
-            10,
-            Some(Outgoing),
-            Capabilities,
-            "mail.example.org:587",
-            true,
-            Skipped,
-            skipped,
-            None,
-        ),
-        step(
-            11,
-            Some(Outgoing),
-            Starttls,
-            "mail.example.org:587",
-            true,
-            Skipped,
-            skipped,
-            None,
-        ),
-        step(
-            12,
-            Some(Outgoing),
-            Login,
-            "mail.example.org:587",
-            true,
-            Skipped,
-            skipped,
-            None,
-        ),
-        step(
-            13,
-            Some(Outgoing),
-            Relay,
-            "mail.example.org:587",
-            true,
-            Skipped,
-            skipped,
-            None,
-        ),
-        step(
-            14,
             Some(Outgoing),
             Connect,
-            "mail.example.org:465",
-            false,
+            submissions,
             Ok,
             "TLS · 203.0.113.7: connected",
-            Some(31.0),
-        ),
+        )
+        .beside()
+        .took(31.0),
         step(
-            15,
             Some(Outgoing),
             Greeting,
-            "mail.example.org:465",
-            false,
+            submissions,
             Ok,
             "TLS · 220 mail.example.org ESMTP",
-            Some(88.0),
-        ),
+        )
+        .beside()
+        .took(88.0),
         step(
-            16,
             Some(Outgoing),
             Connect,
-            "mail.example.org:25",
-            false,
+            smtp,
             TimedOut,
             "STARTTLS · 203.0.113.7: timed out",
-            Some(5000.0),
-        ),
-        step(
-            17,
-            Some(Service::Store),
-            StepKind::Store,
-            "/home/alice/Mail/work",
-            true,
-            Running,
-            "",
-            None,
-        ),
-    ]
+        )
+        .beside()
+        .took(5000.0),
+        step(Some(Service::Store), StepKind::Store, store, Running, ""),
+    ])
 }
 
 pub fn mid_run_transcript() -> Vec<(Service, TranscriptLine)> {
