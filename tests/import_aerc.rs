@@ -211,9 +211,7 @@ fn mbox_source() {
 #[case("[W]\nsource = imap.example.org\n", 2, "not a URL")]
 #[case("[W]\noutgoing = smtps://[::1\n", 2, "IPv6")]
 fn malformed_files_name_the_line(#[case] text: &str, #[case] line: usize, #[case] fragment: &str) {
-    let (got_line, message) = syntax_error(parse_text(Kind::Aerc, text));
-    assert_eq!(got_line, line, "{message}");
-    assert!(message.contains(fragment), "{message:?} lacks {fragment:?}");
+    assert_syntax_error(Kind::Aerc, text, line, fragment);
 }
 
 #[rstest]

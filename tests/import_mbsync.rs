@@ -151,15 +151,7 @@ fn an_empty_line_ends_the_section() {
         "IMAPAccount a\nHost h.example\n\nUser x@y.example\n",
     )
     .unwrap();
-    assert_eq!(
-        account(&imported, "a")
-            .account
-            .incoming
-            .as_ref()
-            .unwrap()
-            .username,
-        ""
-    );
+    assert_eq!(incoming(&imported, "a").username, "");
     assert_eq!(
         file_warning_line(&imported, "`User` outside any section"),
         Some(4)
@@ -180,15 +172,7 @@ fn tlstype_wins_over_the_older_ssltype() {
         "IMAPAccount a\nHost h\nSSLType IMAPS\nTLSType STARTTLS\n",
     )
     .unwrap();
-    assert_eq!(
-        account(&imported, "a")
-            .account
-            .incoming
-            .as_ref()
-            .unwrap()
-            .security,
-        S::Starttls
-    );
+    assert_eq!(incoming(&imported, "a").security, S::Starttls);
 }
 
 /// The store checked is the local INBOX, where new mail lands: `Inbox`,
@@ -227,7 +211,5 @@ fn the_store_is_the_local_inbox(#[case] store: &str, #[case] expected: &str) {
 #[case("IMAPAccount a\nPass \"open\n", 2, "quote")]
 #[case("IMAPAccount a\nHost h\nUseIMAPS perhaps\n", 3, "yes or no")]
 fn malformed_files_name_the_line(#[case] text: &str, #[case] line: usize, #[case] fragment: &str) {
-    let (got_line, message) = syntax_error(parse_text(Kind::Mbsync, text));
-    assert_eq!(got_line, line, "{message}");
-    assert!(message.contains(fragment), "{message:?} lacks {fragment:?}");
+    assert_syntax_error(Kind::Mbsync, text, line, fragment);
 }

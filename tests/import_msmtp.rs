@@ -182,24 +182,8 @@ fn several_parents_and_changing_defaults() {
         ("h1", 2525, "u@x.example", S::None)
     );
     // `a` was defined before `defaults` turned TLS on.
-    assert_eq!(
-        account(&imported, "a")
-            .account
-            .outgoing
-            .as_ref()
-            .unwrap()
-            .security,
-        S::None
-    );
-    assert_eq!(
-        account(&imported, "d")
-            .account
-            .outgoing
-            .as_ref()
-            .unwrap()
-            .security,
-        S::Starttls
-    );
+    assert_eq!(outgoing(&imported, "a").security, S::None);
+    assert_eq!(outgoing(&imported, "d").security, S::Starttls);
     // `b` has no host: skipped, and said so.
     assert!(imported.find("b").is_none());
     assert!(file_warning_line(&imported, "no `host`").is_some());
@@ -231,9 +215,7 @@ fn credentials_without_auth_mean_no_login() {
 #[case("account a : x,\n", 1, "missing")]
 #[case("account a\nhost\n", 2, "server name")]
 fn malformed_files_name_the_line(#[case] text: &str, #[case] line: usize, #[case] fragment: &str) {
-    let (got_line, message) = syntax_error(parse_text(Kind::Msmtp, text));
-    assert_eq!(got_line, line, "{message}");
-    assert!(message.contains(fragment), "{message:?} lacks {fragment:?}");
+    assert_syntax_error(Kind::Msmtp, text, line, fragment);
     let shown = parse_text(Kind::Msmtp, text).unwrap_err().to_string();
     assert!(shown.starts_with(&format!("test.conf:{line}: ")), "{shown}");
 }

@@ -55,6 +55,18 @@ pub fn account<'a>(imported: &'a Imported, name: &str) -> &'a ImportedAccount {
         .unwrap_or_else(|| panic!("no account {name}; have {:?}", names(imported)))
 }
 
+/// The incoming server of account `name`.
+pub fn incoming<'a>(imported: &'a Imported, name: &str) -> &'a ServerSettings {
+    let item = account(imported, name);
+    item.account.incoming.as_ref().expect("an incoming server")
+}
+
+/// The outgoing server of account `name`.
+pub fn outgoing<'a>(imported: &'a Imported, name: &str) -> &'a ServerSettings {
+    let item = account(imported, name);
+    item.account.outgoing.as_ref().expect("an outgoing server")
+}
+
 pub fn names(imported: &Imported) -> Vec<&str> {
     imported
         .accounts
@@ -116,6 +128,14 @@ pub fn file_warning_line(imported: &Imported, needle: &str) -> Option<usize> {
         .iter()
         .find(|w| w.message.contains(needle))
         .map(|w| w.line.unwrap_or(0))
+}
+
+/// `text` read as `kind` is a syntax error at `line` whose message holds
+/// `fragment`.
+pub fn assert_syntax_error(kind: Kind, text: &str, line: usize, fragment: &str) {
+    let (got_line, message) = syntax_error(parse_text(kind, text));
+    assert_eq!(got_line, line, "{message}");
+    assert!(message.contains(fragment), "{message:?} lacks {fragment:?}");
 }
 
 /// The line and message of a syntax error.
