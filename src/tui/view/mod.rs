@@ -2,7 +2,6 @@
 //! nothing else.
 
 mod account;
-mod cause_detail;
 mod form;
 mod help;
 mod log;

@@ -1,18 +1,16 @@
 //! The verdict's lower pane: the selected cause's findings with evidence
 //! and fix (and the one key that applies the fix), or why it was ruled
 //! out, or that it went away since the last run.
-
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
 
 use crate::plan::Scope;
-
-use super::super::model::Outcome;
-use super::super::strings as s;
-use super::super::theme::Theme;
-use super::super::verdict::{CauseRow, RowState};
-use super::widgets::{cut, wrap};
-use unicode_width::UnicodeWidthStr;
+use crate::tui::model::Outcome;
+use crate::tui::strings as s;
+use crate::tui::theme::Theme;
+use crate::tui::verdict::{CauseRow, RowState};
+use crate::tui::view::widgets::{cut, wrap};
 
 /// Columns of the label before a detail line.
 const LABEL: usize = 10;
@@ -83,7 +81,7 @@ impl Pane {
 /// The one-key fix of the selected cause, "[f] port 993, security tls —
 /// apply it and check again": drawn at the foot of the details, so it
 /// stays in view however long the evidence is.
-pub fn fix_hint(row: &CauseRow, width: u16, theme: Theme) -> Option<Line<'static>> {
+pub(super) fn fix_hint(row: &CauseRow, width: u16, theme: Theme) -> Option<Line<'static>> {
     if row.state() != RowState::Applies {
         return None;
     }
@@ -104,7 +102,7 @@ pub fn fix_hint(row: &CauseRow, width: u16, theme: Theme) -> Option<Line<'static
 }
 
 /// The selected cause: its findings with evidence and fix, or why it was ruled out.
-pub fn detail_lines(
+pub(super) fn detail_lines(
     row: &CauseRow,
     outcome: &Outcome,
     width: u16,
