@@ -131,3 +131,17 @@ pub fn template(email: &str) -> Account {
         store: None,
     }
 }
+
+/// A new account with one password typed: most providers use the same
+/// for sending, so the outgoing server gets it too.
+pub(super) fn share_password(account: &mut Account) {
+    let (Some(incoming), Some(outgoing)) = (&account.incoming, &mut account.outgoing) else {
+        return;
+    };
+    if matches!(outgoing.password, PasswordSource::Unset)
+        && let PasswordSource::Literal(secret) = &incoming.password
+        && outgoing.auth != AuthMech::None
+    {
+        outgoing.password = PasswordSource::Literal(secret.clone());
+    }
+}
