@@ -58,6 +58,7 @@ async fn the_lab_starts_with_a_sample_for_every_cause() {
     }
 }
 
+/// Checked when this file is built: it does not compile unless they are.
 #[test]
 fn the_lab_can_be_shared_between_tasks() {
     fn shareable<T: Send + Sync + 'static>() {}
