@@ -108,6 +108,18 @@ impl Launch {
     }
 }
 
+/// The option after `current` in `options` (before it, unless `forward`),
+/// round the end; the first when `current` is not among them.
+pub(crate) fn cycle<T: Copy + PartialEq>(options: &[T], current: T, forward: bool) -> T {
+    let i = options.iter().position(|o| *o == current).unwrap_or(0);
+    let n = options.len();
+    options[if forward {
+        (i + 1) % n
+    } else {
+        (i + n - 1) % n
+    }]
+}
+
 /// Restores the terminal however `run` is left (error, early return).
 /// Panics are covered by the hook `ratatui::try_init` installs.
 struct RestoreOnDrop;

@@ -8,6 +8,7 @@ use tui_input::backend::crossterm::to_input_request;
 
 use crate::account::{AuthMech, Protocol, Security, Service};
 
+use super::super::cycle;
 use super::{Field, FieldId, FieldValue, Form, Part};
 
 /// Longest text a text field takes (characters; the password field has
@@ -31,16 +32,6 @@ const OUTGOING_AUTH: [AuthMech; 6] = [
 ];
 const SECURITIES: [Security; 3] = [Security::Tls, Security::Starttls, Security::None];
 const PROTOCOLS: [Protocol; 2] = [Protocol::Imap, Protocol::Pop3];
-
-fn cycle<T: Copy + PartialEq>(options: &[T], current: T, forward: bool) -> T {
-    let i = options.iter().position(|o| *o == current).unwrap_or(0);
-    let n = options.len();
-    options[if forward {
-        (i + 1) % n
-    } else {
-        (i + n - 1) % n
-    }]
-}
 
 impl Form {
     /// ←/→: change a choice, or move the cursor in a text field.

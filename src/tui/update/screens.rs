@@ -2,6 +2,7 @@
 
 use crate::catalogue::Category;
 
+use super::super::cycle;
 use super::super::form::Form;
 use super::super::keys::Action;
 use super::super::logtext;
@@ -162,18 +163,13 @@ fn verdict(model: &mut Model, action: Action) -> Option<Effect> {
             model.verdict.scroll = model.verdict.scroll.min(max).saturating_sub(page);
         }
         Action::Left | Action::Right => {
-            let all = Category::ALL;
-            let i = all
-                .iter()
-                .position(|c| *c == model.verdict.category)
-                .unwrap_or(0);
-            let next = if action == Action::Right {
-                (i + 1) % all.len()
-            } else {
-                (i + all.len() - 1) % all.len()
-            };
-            model.verdict.category = all[next];
-            model.verdict.cursor = verdict::top_row(all[next], &outcome.diagnosis);
+            let next = cycle(
+                &Category::ALL,
+                model.verdict.category,
+                action == Action::Right,
+            );
+            model.verdict.category = next;
+            model.verdict.cursor = verdict::top_row(next, &outcome.diagnosis);
         }
         Action::Fix => return fix(model),
         Action::Edit => open_form(model, outcome.account),
