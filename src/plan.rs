@@ -376,23 +376,11 @@ pub fn is_ip_literal(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::account::{AuthMech, PasswordSource, ServerSettings};
+    use crate::account::ServerSettings;
     use rstest::rstest;
 
     fn server(protocol: Protocol, host: &str, port: u16, security: Security) -> ServerSettings {
-        ServerSettings {
-            protocol,
-            host: host.into(),
-            port,
-            port_explicit: true,
-            security,
-            auth: AuthMech::Auto,
-            username: "alice@example.org".into(),
-            password: PasswordSource::Unset,
-            ca_file: None,
-            allow_plaintext_auth: false,
-            relay_probe_rcpt: None,
-        }
+        ServerSettings::new(protocol, host, port, security).with_username("alice@example.org")
     }
 
     fn account() -> Account {

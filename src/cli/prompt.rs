@@ -412,19 +412,9 @@ mod tests {
     }
 
     fn server(protocol: Protocol, security: Security, auth: AuthMech) -> ServerSettings {
-        ServerSettings {
-            protocol,
-            host: "mail.example.org".into(),
-            port: protocol.default_port(security),
-            port_explicit: false,
-            security,
-            auth,
-            username: "alice@example.org".into(),
-            password: PasswordSource::Unset,
-            ca_file: None,
-            allow_plaintext_auth: false,
-            relay_probe_rcpt: None,
-        }
+        ServerSettings::standard(protocol, "mail.example.org", security)
+            .with_auth(auth)
+            .with_username("alice@example.org")
     }
 
     #[rstest]

@@ -16,7 +16,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, UdpSocket};
 use tokio::task::JoinHandle;
 
-use mailfix::account::{Account, AuthMech, PasswordSource, Protocol, Security, ServerSettings};
+use mailfix::account::{Account, Protocol, Security, ServerSettings};
 
 /// What the test DNS server says to one question.
 #[derive(Debug, Clone)]
@@ -227,19 +227,7 @@ pub fn dropping_port() -> Dropper {
 }
 
 pub fn server(protocol: Protocol, host: &str, port: u16, security: Security) -> ServerSettings {
-    ServerSettings {
-        protocol,
-        host: host.into(),
-        port,
-        port_explicit: true,
-        security,
-        auth: AuthMech::Auto,
-        username: "alice@example.org".into(),
-        password: PasswordSource::Unset,
-        ca_file: None,
-        allow_plaintext_auth: false,
-        relay_probe_rcpt: None,
-    }
+    ServerSettings::new(protocol, host, port, security).with_username("alice@example.org")
 }
 
 /// alice@example.org with IMAP on `host`:`port` and no outgoing server.

@@ -8,7 +8,7 @@ pub use ep::*;
 use std::path::PathBuf;
 
 use crate::account::{
-    Account, AuthMech, PasswordSource, Protocol, Security, ServerSettings, Service, StoreFormat,
+    Account, PasswordSource, Protocol, Security, ServerSettings, Service, StoreFormat,
 };
 use crate::catalogue::CauseId;
 use crate::evidence::{
@@ -36,19 +36,9 @@ pub fn hello(protocol: Protocol) -> &'static str {
 }
 
 pub fn settings(protocol: Protocol, host: &str, port: u16, security: Security) -> ServerSettings {
-    ServerSettings {
-        protocol,
-        host: host.into(),
-        port,
-        port_explicit: true,
-        security,
-        auth: AuthMech::Auto,
-        username: EMAIL.into(),
-        password: PasswordSource::Literal(Secret::new("correct horse")),
-        ca_file: None,
-        allow_plaintext_auth: false,
-        relay_probe_rcpt: None,
-    }
+    ServerSettings::new(protocol, host, port, security)
+        .with_username(EMAIL)
+        .with_password(PasswordSource::Literal(Secret::new("correct horse")))
 }
 
 // ---- replies -------------------------------------------------------------

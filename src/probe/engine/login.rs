@@ -110,19 +110,12 @@ mod tests {
             name: "t".into(),
             email: "alice@example.org".into(),
             incoming: None,
-            outgoing: Some(ServerSettings {
-                protocol: Protocol::Smtp,
-                host: "smtp.example.org".into(),
-                port: 587,
-                port_explicit: false,
-                security: Security::Starttls,
-                auth,
-                username: "alice".into(),
-                password,
-                ca_file: None,
-                allow_plaintext_auth: false,
-                relay_probe_rcpt: None,
-            }),
+            outgoing: Some(
+                ServerSettings::standard(Protocol::Smtp, "smtp.example.org", Security::Starttls)
+                    .with_auth(auth)
+                    .with_username("alice")
+                    .with_password(password),
+            ),
             store: None,
         }
     }
