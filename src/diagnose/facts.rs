@@ -353,6 +353,16 @@ impl<'a> Facts<'a> {
             .find(|p| p.host == self.want.host)
     }
 
+    /// How the domain published `host`, for evidence lines ("the MX
+    /// record of example.org"); "DNS" when no record of it names the host.
+    pub fn published_by(&self, host: &str) -> String {
+        self.published_hosts
+            .iter()
+            .find(|p| p.host == host)
+            .map(publisher_phrase)
+            .unwrap_or_else(|| "DNS".to_owned())
+    }
+
     pub fn local_start(&self) -> Option<&'a LocalNet> {
         self.report.local_start.as_ref()
     }

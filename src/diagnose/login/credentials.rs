@@ -2,7 +2,7 @@
 //! wrong server.
 
 use super::super::alt::{move_to, serves_line};
-use super::super::facts::{Facts, publisher_phrase};
+use super::super::facts::Facts;
 use super::super::wording::quote;
 use super::super::{Build, Out, finding};
 use crate::account::{AuthMech, PasswordSource};
@@ -111,12 +111,7 @@ pub(super) fn wrong_server(
     answered: &str,
     out: &mut Out,
 ) {
-    let record = f
-        .published_hosts
-        .iter()
-        .find(|p| p.host == alt.endpoint.host)
-        .map(publisher_phrase)
-        .unwrap_or_else(|| "DNS".to_owned());
+    let record = f.published_by(&alt.endpoint.host);
     let (line, patch) = move_to(f, alt);
     out.add(
         finding(

@@ -1,6 +1,6 @@
 //! Login cause 2: the login method is not one the server takes.
 
-use super::super::alt::move_to;
+use super::super::alt::move_to_log_in;
 use super::super::facts::Facts;
 use super::super::replies::{self, AuthVerdict};
 use super::super::wording::list;
@@ -166,10 +166,7 @@ pub(super) fn skipped(f: &Facts, s: &Session, skip: &LoginSkip, out: &mut Out) {
                     .is_some_and(|c| !c.auth.is_empty())
             }) {
                 Some(alt) => {
-                    let (line, mut patch) = move_to(f, alt);
-                    if f.server.auth == AuthMech::None {
-                        patch.auth = Some(AuthMech::Auto);
-                    }
+                    let (line, patch) = move_to_log_in(f, alt);
                     fnd = fnd
                         .ev(format!("{} offers login", alt.endpoint.target()))
                         .fix(line)
