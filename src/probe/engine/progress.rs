@@ -125,14 +125,15 @@ impl<'a> ProgressMap<'a> {
             self.seen.push(kind);
         }
         Step {
-            id: self.ctx.new_step_id(),
-            service: Some(self.service),
-            kind,
-            target: self.target.clone(),
-            primary: self.primary,
-            status,
-            detail: self.detail(&detail),
             ms,
+            ..self.ctx.new_step(
+                kind,
+                Some(self.service),
+                self.target.clone(),
+                self.primary,
+                status,
+                self.detail(&detail),
+            )
         }
     }
 
@@ -285,6 +286,16 @@ mod tests {
         out
     }
 
+    fn steps(rx: &mut tokio::sync::mpsc::UnboundedReceiver<Event>) -> Vec<Step> {
+        drain(rx)
+            .into_iter()
+            .filter_map(|b| match b {
+                EventBody::Step(s) => Some(s),
+                _ => None,
+            })
+            .collect()
+    }
+
     fn line(text: &str) -> TranscriptLine {
         TranscriptLine {
             dir: Direction::Server,
@@ -312,13 +323,7 @@ mod tests {
             detail: "silence".into(),
             ms: 3.0,
         });
-        let steps: Vec<Step> = drain(&mut rx)
-            .into_iter()
-            .filter_map(|b| match b {
-                EventBody::Step(s) => Some(s),
-                _ => None,
-            })
-            .collect();
+        let steps = steps(&mut rx);
         assert_eq!(steps.len(), 3);
         assert_eq!(steps[0].id, steps[1].id);
         assert_ne!(steps[1].id, steps[2].id);
@@ -469,13 +474,7 @@ mod tests {
             detail: "TLS alert: protocol version".into(),
             ms: 2.0,
         });
-        let details: Vec<String> = drain(&mut rx)
-            .into_iter()
-            .filter_map(|b| match b {
-                EventBody::Step(s) => Some(s.detail),
-                _ => None,
-            })
-            .collect();
+        let details: Vec<String> = steps(&mut rx).into_iter().map(|s| s.detail).collect();
         assert_eq!(details, ["TLS", "TLS · TLS alert: protocol version"]);
         assert_eq!(map.seen(), [StepKind::Tls]);
     }
