@@ -290,15 +290,7 @@ pub fn published_endpoints(plan: &Plan, lookup: &DnsLookup) -> Vec<EndpointSpec>
                 else {
                     continue;
                 };
-                for answer in answers {
-                    let DnsAnswer::Srv { port, target, .. } = answer else {
-                        continue;
-                    };
-                    let host = normalise_host(target);
-                    // RFC 2782: a target of "." means "not offered here".
-                    if host.is_empty() || *port == 0 {
-                        continue;
-                    }
+                for (_, port, host) in srv_targets(answers) {
                     add(
                         EndpointSpec {
                             service,
@@ -306,7 +298,7 @@ pub fn published_endpoints(plan: &Plan, lookup: &DnsLookup) -> Vec<EndpointSpec>
                             endpoint: Endpoint {
                                 protocol: server.protocol,
                                 host,
-                                port: *port,
+                                port,
                                 security,
                             },
                             depth: Depth::Look,
@@ -317,19 +309,7 @@ pub fn published_endpoints(plan: &Plan, lookup: &DnsLookup) -> Vec<EndpointSpec>
                 }
             }
             RecordKind::Mx => {
-                let mut mx: Vec<(u16, String)> = answers
-                    .iter()
-                    .filter_map(|a| match a {
-                        DnsAnswer::Mx {
-                            preference,
-                            exchange,
-                        } => Some((*preference, normalise_host(exchange))),
-                        _ => None,
-                    })
-                    // RFC 7505 null MX: the domain takes no mail.
-                    .filter(|(_, host)| !host.is_empty())
-                    .collect();
-                mx.sort();
+                let mut mx = mx_hosts(answers);
                 mx.dedup_by(|a, b| a.1 == b.1);
                 for (_, host) in mx.into_iter().take(MX_HOSTS_PROBED) {
                     if host == normalise_host(&server.host) {
@@ -358,6 +338,41 @@ pub fn published_endpoints(plan: &Plan, lookup: &DnsLookup) -> Vec<EndpointSpec>
         }
     }
     out
+}
+
+/// The SRV answers that offer the service, as `(priority, port, host)`:
+/// a target of "." or a port of 0 means "not offered here" (RFC 2782).
+pub(crate) fn srv_targets(answers: &[DnsAnswer]) -> impl Iterator<Item = (u16, u16, String)> + '_ {
+    answers
+        .iter()
+        .filter_map(|answer| match answer {
+            DnsAnswer::Srv {
+                priority,
+                port,
+                target,
+                ..
+            } => Some((*priority, *port, normalise_host(target))),
+            _ => None,
+        })
+        .filter(|(_, port, host)| !host.is_empty() && *port != 0)
+}
+
+/// The MX hosts as `(preference, host)`, most preferred first; a null MX
+/// (RFC 7505: the domain takes no mail) is left out.
+pub(crate) fn mx_hosts<'a>(answers: impl IntoIterator<Item = &'a DnsAnswer>) -> Vec<(u16, String)> {
+    let mut mx: Vec<(u16, String)> = answers
+        .into_iter()
+        .filter_map(|answer| match answer {
+            DnsAnswer::Mx {
+                preference,
+                exchange,
+            } => Some((*preference, normalise_host(exchange))),
+            _ => None,
+        })
+        .filter(|(_, host)| !host.is_empty())
+        .collect();
+    mx.sort();
+    mx
 }
 
 /// Lowercase, without a trailing dot or IPv6 brackets.
