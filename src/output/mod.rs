@@ -21,16 +21,5 @@ pub fn color_wanted() -> bool {
 /// Text from servers and files made safe for a terminal: control
 /// characters (escape sequences included) are shown escaped, never sent.
 pub fn printable(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
-        return text.to_string();
-    }
-    text.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
+    crate::proto::escape::escape_controls(text, usize::MAX)
 }
