@@ -201,6 +201,17 @@ mod tests {
         assert_eq!(from_connect(&outcome), expected);
     }
 
+    /// `attempts` at `addr`, each bounded by `timeout`, with time to spare.
+    fn spec(addr: SocketAddr, mode: Mode, attempts: u8, timeout: Duration) -> Spec {
+        Spec {
+            addr,
+            mode,
+            attempts,
+            timeout,
+            deadline: Instant::now() + Duration::from_secs(10),
+        }
+    }
+
     /// Greets the first and third connection, closes the others at once.
     async fn flaky_server() -> SocketAddr {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -224,13 +235,7 @@ mod tests {
     #[tokio::test]
     async fn some_attempts_greet_and_some_close() {
         let addr = flaky_server().await;
-        let spec = Spec {
-            addr,
-            mode: Mode::Greeting,
-            attempts: 4,
-            timeout: Duration::from_secs(2),
-            deadline: Instant::now() + Duration::from_secs(10),
-        };
+        let spec = spec(addr, Mode::Greeting, 4, Duration::from_secs(2));
         let sampled = probe(&Network::System, spec).await;
         assert!(!sampled.cut_by_deadline);
         let got: Vec<AttemptOutcome> = sampled.attempts.into_iter().map(|a| a.outcome).collect();
@@ -248,11 +253,13 @@ mod tests {
     #[tokio::test]
     async fn a_passed_deadline_makes_no_attempt() {
         let spec = Spec {
-            addr: "127.0.0.1:9".parse().unwrap(),
-            mode: Mode::Connect,
-            attempts: 5,
-            timeout: Duration::from_secs(1),
             deadline: Instant::now(),
+            ..spec(
+                "127.0.0.1:9".parse().unwrap(),
+                Mode::Connect,
+                5,
+                Duration::from_secs(1),
+            )
         };
         let sampled = probe(&Network::System, spec).await;
         assert!(sampled.attempts.is_empty() && sampled.cut_by_deadline);
@@ -296,13 +303,7 @@ mod tests {
                 held.push(stream);
             }
         });
-        let spec = Spec {
-            addr,
-            mode: Mode::Greeting,
-            attempts: 5,
-            timeout: Duration::from_millis(200),
-            deadline: Instant::now() + Duration::from_secs(10),
-        };
+        let spec = spec(addr, Mode::Greeting, 5, Duration::from_millis(200));
         let sampled = probe(&Network::System, spec).await;
         assert_eq!(sampled.attempts.len(), GIVE_UP_AFTER_TIMEOUTS);
         assert!(!sampled.cut_by_deadline);
