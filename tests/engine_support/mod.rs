@@ -89,6 +89,11 @@ impl TestDns {
     }
 
     /// How often `name` was asked for `rtype`.
+    /// `name` has the one IPv4 address `ip`.
+    pub fn resolves(&self, name: &str, ip: &str) -> &Self {
+        self.set(name, RecordType::A, Answer::Records(vec![a(ip)]))
+    }
+
     pub fn asked(&self, name: &str, rtype: RecordType) -> usize {
         self.queries
             .lock()
@@ -230,6 +235,11 @@ pub fn server(protocol: Protocol, host: &str, port: u16, security: Security) -> 
     ServerSettings::new(protocol, host, port, security).with_username("alice@example.org")
 }
 
+/// SMTP submission on `host`: port 587 with STARTTLS.
+pub fn submission(host: &str) -> ServerSettings {
+    server(Protocol::Smtp, host, 587, Security::Starttls)
+}
+
 /// alice@example.org with IMAP on `host`:`port` and no outgoing server.
 pub fn imap_account(host: &str, port: u16, security: Security) -> Account {
     Account {
@@ -238,6 +248,15 @@ pub fn imap_account(host: &str, port: u16, security: Security) -> Account {
         incoming: Some(server(Protocol::Imap, host, port, security)),
         outgoing: None,
         store: None,
+    }
+}
+
+/// alice@example.org with SMTP on `host`:`port` and no incoming server.
+pub fn smtp_account(host: &str, port: u16, security: Security) -> Account {
+    Account {
+        incoming: None,
+        outgoing: Some(server(Protocol::Smtp, host, port, security)),
+        ..imap_account(host, port, security)
     }
 }
 
