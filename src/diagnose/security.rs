@@ -36,7 +36,9 @@ pub(super) fn check(f: &Facts, out: &mut Out) {
         }
         Some(TlsOutcome::Verified { cert, pin, .. }) => {
             match pin {
-                PinCheck::Changed { previous_sha256 } => {
+                PinCheck::Changed {
+                    previous_sha256, ..
+                } => {
                     let other_issuer = matches!(
                         s.login,
                         Some(LoginOutcome::Skipped(LoginSkip::CertificateChanged))

@@ -109,6 +109,7 @@ pub fn check_pin(pin: Option<&PinRecord>, cert: &CertSummary) -> (PinCheck, bool
         Some(p) => (
             PinCheck::Changed {
                 previous_sha256: p.sha256.clone(),
+                previous_issuer: p.issuer.clone(),
             },
             p.issuer != cert.issuer,
         ),
@@ -149,7 +150,7 @@ mod tests {
         assert!(matches!(renewed, (PinCheck::Changed { .. }, false)));
         let swapped = check_pin(Some(&pin), &cert("cd34", "CN=Evil Proxy CA"));
         assert!(
-            matches!(swapped, (PinCheck::Changed { ref previous_sha256 }, true) if previous_sha256 == "AB12")
+            matches!(swapped, (PinCheck::Changed { ref previous_sha256, .. }, true) if previous_sha256 == "AB12")
         );
     }
 }

@@ -65,6 +65,7 @@ pub(super) fn pinned(changed_issuer: bool) -> Rb {
         pin: PinCheck::Changed {
             previous_sha256: "aa11bb22cc33dd44ee55ff6600778899aa11bb22cc33dd44ee55ff6600778899"
                 .into(),
+            previous_issuer: "CN=R11, O=Let's Encrypt, C=US".into(),
         },
     };
     let e = cfg(IN, IMAP, 993, Security::Tls)
