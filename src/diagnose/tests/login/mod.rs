@@ -356,6 +356,35 @@ fn a_certificate_change_skip_alone_still_alarms() {
     has_line(&f.evidence, "another authority issued it");
 }
 
+/// No password configured, so no login was due: the new issuer is still
+/// the alarm, told from the pin itself rather than from a skipped login.
+#[test]
+fn another_issuer_is_an_alarm_even_when_no_login_was_due() {
+    let d = pinned(true)
+        .edit(|r| {
+            let session = r
+                .endpoints
+                .iter_mut()
+                .find(|p| p.service == IN && p.role == crate::evidence::Role::Configured)
+                .and_then(|p| p.session.as_mut())
+                .unwrap();
+            session.login = Some(crate::evidence::LoginOutcome::Skipped(
+                LoginSkip::NoPassword,
+            ));
+        })
+        .diagnose();
+    let f = must(&d, IN, ids::SECURITY_ALARM);
+    assert_eq!(f.confidence, Likely, "{f:#?}");
+    has_line(
+        &f.evidence,
+        "the certificate seen at the last good check was issued by CN=R11, O=Let's Encrypt, C=US",
+    );
+    assert!(
+        !f.evidence.iter().any(|e| e.contains("because a different")),
+        "{f:#?}"
+    );
+}
+
 #[rstest]
 #[case::machine_name("220 runner-7f3a.ec2.internal ESMTP Postfix (Debian/GNU)")]
 #[case::localhost("220 localhost.localdomain ESMTP Postfix")]
