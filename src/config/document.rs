@@ -156,7 +156,7 @@ fn convert(value: &DeValue<'_>, start: usize, lines: &Lines) -> Node {
 /// text itself (the parser gives no tree for a broken file): the last
 /// table header before the error, plus the key written on the error's line.
 /// `[[accounts]]` blocks are counted so the key reads `accounts[2].port`.
-pub(crate) fn key_at(text: &str, offset: usize) -> String {
+fn key_at(text: &str, offset: usize) -> String {
     let before = &text[..offset];
     let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
     let line_end = text[offset..]

@@ -37,7 +37,7 @@ fn no_route(o: &ConnectOutcome) -> bool {
 
 /// Summarise the connect attempts. An address family without a route
 /// (IPv6 on many networks) does not hide what the other family showed.
-pub fn conn_of(connects: &[ConnectAttempt]) -> Conn {
+fn conn_of(connects: &[ConnectAttempt]) -> Conn {
     if connects.is_empty() {
         return Conn::NotTried;
     }

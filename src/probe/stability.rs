@@ -18,7 +18,7 @@ use super::world::Network;
 use crate::evidence::{Attempt, AttemptOutcome, ConnectOutcome, HandshakeFailure, TlsOutcome};
 
 /// Pause between two attempts.
-pub const GAP: Duration = Duration::from_millis(100);
+const GAP: Duration = Duration::from_millis(100);
 
 /// How far one attempt goes.
 #[derive(Clone)]
@@ -48,7 +48,7 @@ pub struct Spec {
 
 /// After this many timeouts in a row the line is not sampled further: the
 /// server is silent, and more attempts would only spend the deadline.
-pub const GIVE_UP_AFTER_TIMEOUTS: usize = 2;
+const GIVE_UP_AFTER_TIMEOUTS: usize = 2;
 
 /// The attempts made, and whether the deadline stopped the probe early.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,7 +89,7 @@ pub async fn probe(network: &Network, spec: Spec) -> Sampled {
 }
 
 /// Timeouts at the end of `attempts`, in a row.
-pub fn silent_streak(attempts: &[Attempt]) -> usize {
+fn silent_streak(attempts: &[Attempt]) -> usize {
     attempts
         .iter()
         .rev()
@@ -131,7 +131,7 @@ async fn first_bytes(stream: &mut (impl AsyncRead + Unpin), until: Instant) -> A
 /// A failed handshake as an attempt outcome. A server that answered the
 /// hello at all (plain text, an alert, a version it insists on) got the
 /// line's bytes both ways: for this probe, that is an answer.
-pub fn from_handshake(failure: &HandshakeFailure) -> AttemptOutcome {
+fn from_handshake(failure: &HandshakeFailure) -> AttemptOutcome {
     match failure {
         HandshakeFailure::PlaintextReply { .. }
         | HandshakeFailure::Alert { .. }
@@ -144,7 +144,7 @@ pub fn from_handshake(failure: &HandshakeFailure) -> AttemptOutcome {
 }
 
 /// A failed connect as an attempt outcome.
-pub fn from_connect(outcome: &ConnectOutcome) -> AttemptOutcome {
+fn from_connect(outcome: &ConnectOutcome) -> AttemptOutcome {
     match outcome {
         ConnectOutcome::Connected => AttemptOutcome::Ok,
         ConnectOutcome::Refused => AttemptOutcome::Refused,
@@ -155,7 +155,7 @@ pub fn from_connect(outcome: &ConnectOutcome) -> AttemptOutcome {
 }
 
 /// The first read after connecting as an attempt outcome.
-pub fn from_read(read: io::Result<usize>) -> AttemptOutcome {
+fn from_read(read: io::Result<usize>) -> AttemptOutcome {
     match read {
         Ok(0) => AttemptOutcome::Closed,
         Ok(_) => AttemptOutcome::Ok,

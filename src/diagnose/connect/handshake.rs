@@ -74,10 +74,7 @@ pub(super) fn handshake_failed(f: &Facts, h: &HandshakeFailure, out: &mut Out) {
 
 /// Fix for a port that speaks plain text where TLS was configured:
 /// implicit TLS elsewhere first (RFC 8314), else STARTTLS on this port.
-pub(super) fn plain_port_fix(
-    f: &Facts,
-    mut fnd: crate::finding::Finding,
-) -> crate::finding::Finding {
+fn plain_port_fix(f: &Facts, mut fnd: crate::finding::Finding) -> crate::finding::Finding {
     let tls_alt = f.alternative(|p| p.endpoint.security == Security::Tls && secure_ok(p));
     let here = f
         .other_mode()

@@ -336,7 +336,7 @@ pub(super) fn check(f: &Facts, state: Conn, out: &mut Out) {
 
 /// Proxy variables and interception certificates: signs of a network that
 /// only lets some traffic through.
-pub(super) fn proxy_and_interception(f: &Facts) -> Vec<String> {
+fn proxy_and_interception(f: &Facts) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(net) = f.local_start() {
         for p in net.proxies.iter().take(3) {

@@ -31,12 +31,7 @@ pub(super) fn spoken(offered: &[String], not: Option<AuthMech>) -> Option<AuthMe
 }
 
 /// Fix and patch for a mechanism problem, given what the server offers.
-pub(super) fn mech_fix(
-    f: &Facts,
-    mut fnd: Finding,
-    offered: &[String],
-    used: Option<AuthMech>,
-) -> Finding {
+fn mech_fix(f: &Facts, mut fnd: Finding, offered: &[String], used: Option<AuthMech>) -> Finding {
     if oauth_only(offered) {
         let patch = offered
             .iter()
@@ -74,7 +69,7 @@ pub(super) fn mech_fix(
     fnd
 }
 
-pub(super) fn offered_line(offered: &[String], encrypted: bool) -> String {
+fn offered_line(offered: &[String], encrypted: bool) -> String {
     let when = if encrypted { " (after encryption)" } else { "" };
     if offered.is_empty() {
         format!("the server offers no login method at all{when}")

@@ -46,7 +46,7 @@ async fn ask(ctx: &Ctx, name: &str, kind: RecordKind, requester: Option<Service>
 }
 
 /// The service a question serves and whether it is on the configured path.
-pub(crate) fn step_meta(
+fn step_meta(
     plan: &Plan,
     name: &str,
     kind: RecordKind,

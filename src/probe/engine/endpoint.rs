@@ -212,7 +212,7 @@ async fn connect_one(ctx: &Ctx, spec: &EndpointSpec, addr: SocketAddr) -> Connec
     (connected.attempt, connected.stream)
 }
 
-pub(crate) fn connect_status(outcome: &ConnectOutcome) -> StepStatus {
+fn connect_status(outcome: &ConnectOutcome) -> StepStatus {
     match outcome {
         ConnectOutcome::Connected => StepStatus::Ok,
         ConnectOutcome::TimedOut => StepStatus::TimedOut,

@@ -241,7 +241,7 @@ pub(crate) fn not_reached(
 }
 
 /// The conversation phase a step kind stands for.
-pub(crate) fn phase_of(kind: StepKind) -> Phase {
+fn phase_of(kind: StepKind) -> Phase {
     match kind {
         StepKind::Connect => Phase::Connect,
         StepKind::Tls => Phase::TlsHandshake,
