@@ -1,11 +1,12 @@
 //! The probe engine: all network and disk I/O of a check.
 //!
-//! [`run`] carries out a [`Plan`]: it reads the local network, asks DNS,
-//! connects to every endpoint (all at once, every wait bounded by the
-//! plan's timeout and the whole run by its deadline), talks the protocol
-//! on the ones that answer, checks the store, and streams [`Event`]s while
-//! it goes. It returns the finished [`Report`]; a timeout is an outcome in
-//! the report, never an error.
+//! [`run`] carries out a [`Plan`](crate::plan::Plan): it reads the local
+//! network, asks DNS, connects to every endpoint (all at once, every wait
+//! bounded by the plan's timeout and the whole run by its deadline), talks
+//! the protocol on the ones that answer, checks the store, and streams
+//! [`Event`](crate::event::Event)s while it goes. It returns the finished
+//! [`Report`](crate::evidence::Report); a timeout is an outcome in the
+//! report, never an error.
 //!
 //! Module map: `dns` (the only user of hickory), `net` (connect and errno
 //! classification), `local` (interfaces and routes), `tls` (rustls

@@ -58,7 +58,7 @@ pub struct Sampled {
 }
 
 /// Run the attempts one after another. Stops early when the deadline
-/// leaves no room, or after [`GIVE_UP_AFTER_TIMEOUTS`] timeouts in a row.
+/// leaves no room, or after `GIVE_UP_AFTER_TIMEOUTS` timeouts in a row.
 pub async fn probe(network: &Network, spec: Spec) -> Sampled {
     let mut attempts: Vec<Attempt> = Vec::with_capacity(usize::from(spec.attempts));
     let mut cut_by_deadline = false;
