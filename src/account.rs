@@ -226,6 +226,51 @@ pub struct ServerSettings {
 }
 
 impl ServerSettings {
+    /// A server as a config file gets it when it writes these four keys and
+    /// no others: the port counts as written (`port_explicit`), `auth =
+    /// "auto"`, no password source, no extra CA, no plain-text login, no
+    /// relay probe. The user name is left empty: the config loader puts the
+    /// account's e-mail address there, callers use [`Self::with_username`].
+    pub fn new(protocol: Protocol, host: impl Into<String>, port: u16, security: Security) -> Self {
+        ServerSettings {
+            protocol,
+            host: host.into(),
+            port,
+            port_explicit: true,
+            security,
+            auth: AuthMech::Auto,
+            username: String::new(),
+            password: PasswordSource::Unset,
+            ca_file: None,
+            allow_plaintext_auth: false,
+            relay_probe_rcpt: None,
+        }
+    }
+
+    /// As [`Self::new`] for a config that leaves `port` out: the standard
+    /// port of `protocol` and `security`, not written back.
+    pub fn standard(protocol: Protocol, host: impl Into<String>, security: Security) -> Self {
+        ServerSettings {
+            port_explicit: false,
+            ..ServerSettings::new(protocol, host, protocol.default_port(security), security)
+        }
+    }
+
+    pub fn with_username(mut self, username: impl Into<String>) -> Self {
+        self.username = username.into();
+        self
+    }
+
+    pub fn with_auth(mut self, auth: AuthMech) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    pub fn with_password(mut self, password: PasswordSource) -> Self {
+        self.password = password;
+        self
+    }
+
     /// `host:port`, with brackets around an IPv6 literal.
     pub fn target(&self) -> String {
         crate::account::host_port(&self.host, self.port)
@@ -346,5 +391,16 @@ mod tests {
         assert_eq!(Protocol::Pop3.default_port(Security::Starttls), 110);
         assert_eq!(Protocol::Smtp.default_port(Security::Starttls), 587);
         assert_eq!(Protocol::Smtp.default_port(Security::Tls), 465);
+    }
+
+    #[test]
+    fn a_standard_server_takes_the_port_of_its_mode_without_writing_it() {
+        let s = ServerSettings::standard(Protocol::Smtp, "smtp.example.org", Security::Starttls);
+        assert_eq!((s.port, s.port_explicit), (587, false));
+        let s = ServerSettings::new(Protocol::Imap, "imap.example.org", 993, Security::Tls);
+        assert_eq!(
+            (s.port, s.port_explicit, s.auth),
+            (993, true, AuthMech::Auto)
+        );
     }
 }

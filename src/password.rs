@@ -14,6 +14,7 @@ use tokio::process::Command;
 use zeroize::Zeroizing;
 
 use crate::account::PasswordSource;
+use crate::proto::escape::escape_controls;
 use crate::secret::{Secret, has_forbidden_chars};
 
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
@@ -197,21 +198,7 @@ fn first_line(out: &[u8]) -> Result<Secret, LineError> {
 fn stderr_excerpt(err: &[u8]) -> String {
     let text = String::from_utf8_lossy(err);
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out: String = one_line
-        .chars()
-        .take(STDERR_SHOWN)
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect();
-    if one_line.chars().count() > STDERR_SHOWN {
-        out.push('…');
-    }
-    out
+    escape_controls(&one_line, STDERR_SHOWN)
 }
 
 #[cfg(test)]

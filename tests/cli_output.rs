@@ -2,7 +2,7 @@
 //! and diagnoses (the engine and diagnose are others' work and tested there).
 
 use mailfix::account::{
-    Account, AuthMech, PasswordSource, Protocol, Security, ServerSettings, Service, StoreFormat,
+    Account, PasswordSource, Protocol, Security, ServerSettings, Service, StoreFormat,
     StoreSettings,
 };
 use mailfix::catalogue::ids;
@@ -12,19 +12,9 @@ use mailfix::finding::{Confidence, Diagnosis, Finding, Note, RuledOut, SettingsP
 use mailfix::output::{Palette, json, text};
 
 fn server(protocol: Protocol, port: u16, security: Security) -> ServerSettings {
-    ServerSettings {
-        protocol,
-        host: "mail.example.org".into(),
-        port,
-        port_explicit: true,
-        security,
-        auth: AuthMech::Auto,
-        username: "alice@example.org".into(),
-        password: PasswordSource::Command("pass show mail".into()),
-        ca_file: None,
-        allow_plaintext_auth: false,
-        relay_probe_rcpt: None,
-    }
+    ServerSettings::new(protocol, "mail.example.org", port, security)
+        .with_username("alice@example.org")
+        .with_password(PasswordSource::Command("pass show mail".into()))
 }
 
 fn account() -> Account {

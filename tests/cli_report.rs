@@ -280,19 +280,10 @@ fn server(
     security: Security,
     password: PasswordSource,
 ) -> ServerSettings {
-    ServerSettings {
-        protocol,
-        host: "mail.example.org".into(),
-        port,
-        port_explicit: true,
-        security,
-        auth: AuthMech::Plain,
-        username: "alice@example.org".into(),
-        password,
-        ca_file: None,
-        allow_plaintext_auth: false,
-        relay_probe_rcpt: None,
-    }
+    ServerSettings::new(protocol, "mail.example.org", port, security)
+        .with_auth(AuthMech::Plain)
+        .with_username("alice@example.org")
+        .with_password(password)
 }
 
 fn hostile_report(password: PasswordSource) -> (Report, Diagnosis) {

@@ -116,17 +116,10 @@ fn a_standard_port_is_not_written() {
 #[test]
 fn a_missing_server_is_added_as_its_own_table() {
     let smtp = ServerSettings {
-        protocol: Protocol::Smtp,
-        host: "smtp.example.org".into(),
-        port: 465,
-        port_explicit: false,
-        security: Security::Tls,
-        auth: AuthMech::Plain,
-        username: "alice@example.org".into(),
-        password: PasswordSource::Unset,
-        ca_file: None,
-        allow_plaintext_auth: false,
         relay_probe_rcpt: Some("probe@example.net".into()),
+        ..ServerSettings::standard(Protocol::Smtp, "smtp.example.org", Security::Tls)
+            .with_auth(AuthMech::Plain)
+            .with_username("alice@example.org")
     };
     let out = update_server(
         ORIGINAL,
@@ -317,19 +310,10 @@ fn accounts_written_as_an_inline_array_can_be_edited() {
     let text = "accounts = [\n  { name = \"w\", email = \"a@example.org\", incoming = { protocol = \"imap\", host = \"h\" } },\n]\n";
     let mut account = load(text)[0].clone();
     account.incoming.as_mut().unwrap().host = "imap.example.org".into();
-    account.outgoing = Some(ServerSettings {
-        protocol: Protocol::Smtp,
-        host: "smtp.example.org".into(),
-        port: 587,
-        port_explicit: false,
-        security: Security::Starttls,
-        auth: AuthMech::Auto,
-        username: "a@example.org".into(),
-        password: PasswordSource::Unset,
-        ca_file: None,
-        allow_plaintext_auth: false,
-        relay_probe_rcpt: None,
-    });
+    account.outgoing = Some(
+        ServerSettings::standard(Protocol::Smtp, "smtp.example.org", Security::Starttls)
+            .with_username("a@example.org"),
+    );
     let out = update_account(text, "w", &account).unwrap();
     assert!(out.starts_with("accounts = [\n"), "{out}");
     assert_eq!(load(&out)[0], account, "{out}");

@@ -466,3 +466,23 @@ fn damaged_configs_never_panic() {
         }
     }
 }
+
+#[test]
+fn an_unknown_key_lists_what_its_server_table_takes() {
+    let message = |table: &str, protocol: &str| {
+        let text = format!(
+            "{HEAD}[accounts.{table}]\nprotocol = \"{protocol}\"\nhost = \"h\"\ncolour = 1\n"
+        );
+        parse(&text).unwrap_err().to_string()
+    };
+    let incoming = message("incoming", "imap");
+    assert!(
+        incoming.ends_with(", ca_file, allow_plaintext_auth)"),
+        "{incoming}"
+    );
+    let outgoing = message("outgoing", "smtp");
+    assert!(
+        outgoing.ends_with(", allow_plaintext_auth, relay_probe_rcpt)"),
+        "{outgoing}"
+    );
+}

@@ -28,16 +28,7 @@ async fn greeting_never_sent() {
     let mut params = look(Protocol::Pop3, Security::None);
     params.timeout = Duration::from_millis(400);
     let o = run(vec![Step::Sleep(Duration::from_secs(1))], params).await;
-    assert_eq!(
-        o.session.greeting.as_ref().unwrap().kind,
-        GreetingKind::Silence
-    );
-    assert_eq!(
-        o.session.end,
-        SessionEnd::TimedOut {
-            phase: Phase::Greeting
-        }
-    );
+    o.assert_silent_greeting();
     assert!(o.served.lines.is_empty());
 }
 
@@ -204,10 +195,7 @@ async fn odd_reply_codes() {
         look(Protocol::Smtp, Security::None),
     )
     .await;
-    assert_eq!(
-        o.session.greeting.as_ref().unwrap().kind,
-        GreetingKind::Unrecognised
-    );
+    assert_eq!(o.greeting_kind(), GreetingKind::Unrecognised);
     assert!(matches!(
         o.session.end,
         SessionEnd::Stopped {
@@ -443,10 +431,7 @@ async fn refusing_and_foreign_greetings() {
     ];
     let o = run(script, full(Protocol::Smtp, Security::None, AuthMech::Auto)).await;
     assert_eq!(o.served.mismatch, None);
-    assert_eq!(
-        o.session.greeting.as_ref().unwrap().kind,
-        GreetingKind::SmtpRefused
-    );
+    assert_eq!(o.greeting_kind(), GreetingKind::SmtpRefused);
     let SessionEnd::Closed {
         phase: Phase::Greeting,
         reply: Some(reply),
@@ -465,10 +450,7 @@ async fn refusing_and_foreign_greetings() {
         look(Protocol::Imap, Security::None),
     )
     .await;
-    assert_eq!(
-        o.session.greeting.as_ref().unwrap().kind,
-        GreetingKind::ImapBye
-    );
+    assert_eq!(o.greeting_kind(), GreetingKind::ImapBye);
     assert!(o.served.lines.is_empty());
 
     // POP3 on the port configured for IMAP: not one IMAP command is sent.
@@ -477,10 +459,7 @@ async fn refusing_and_foreign_greetings() {
         full(Protocol::Imap, Security::None, AuthMech::Auto),
     )
     .await;
-    assert_eq!(
-        o.session.greeting.as_ref().unwrap().kind,
-        GreetingKind::Pop3
-    );
+    assert_eq!(o.greeting_kind(), GreetingKind::Pop3);
     assert!(matches!(
         o.session.end,
         SessionEnd::Stopped {
@@ -493,10 +472,7 @@ async fn refusing_and_foreign_greetings() {
     // An HTTP or SSH server.
     for banner in ["SSH-2.0-OpenSSH_9.2p1 Debian-2", "HTTP/1.1 400 Bad Request"] {
         let o = run(vec![send(banner)], look(Protocol::Smtp, Security::None)).await;
-        assert_eq!(
-            o.session.greeting.as_ref().unwrap().kind,
-            GreetingKind::Unrecognised
-        );
+        assert_eq!(o.greeting_kind(), GreetingKind::Unrecognised);
         assert!(o.served.lines.is_empty());
     }
 }

@@ -51,12 +51,7 @@ async fn pop3_tls_auto_picks_plain_and_stats() {
     assert_eq!(sent(&o).len(), 4);
     assert!(matches!(o.session.tls, Some(TlsOutcome::Verified { .. })));
     assert!(o.session.greeting.as_ref().unwrap().verified);
-    assert_eq!(
-        o.session.login,
-        Some(LoginOutcome::Accepted {
-            mechanism: AuthMech::Plain
-        })
-    );
+    assert_eq!(o.session.login, accepted(AuthMech::Plain));
     assert_eq!(
         o.session.mailbox,
         Some(MailboxOutcome::Opened { messages: Some(2) })
@@ -89,12 +84,7 @@ async fn pop3_user_pass_when_no_sasl() {
     ]);
     let o = run(script, full(Protocol::Pop3, Security::Tls, AuthMech::Plain)).await;
     assert_eq!(o.served.mismatch, None);
-    assert_eq!(
-        o.session.login,
-        Some(LoginOutcome::Accepted {
-            mechanism: AuthMech::Login
-        })
-    );
+    assert_eq!(o.session.login, accepted(AuthMech::Login));
     assert!(o.transcript().contains("C: [tls] PASS ********"));
 }
 
@@ -208,12 +198,7 @@ async fn imap_tls_login_command_and_examine() {
     script.extend(imap_logout("a4"));
     let o = run(script, full(Protocol::Imap, Security::Tls, AuthMech::Auto)).await;
     assert_eq!(o.served.mismatch, None);
-    assert_eq!(
-        o.session.login,
-        Some(LoginOutcome::Accepted {
-            mechanism: AuthMech::Login
-        })
-    );
+    assert_eq!(o.session.login, accepted(AuthMech::Login));
     assert_eq!(
         o.session.mailbox,
         Some(MailboxOutcome::Opened { messages: Some(3) })
@@ -238,12 +223,7 @@ async fn imap_authenticate_plain_with_sasl_ir() {
     script.extend(imap_logout("a4"));
     let o = run(script, full(Protocol::Imap, Security::Tls, AuthMech::Auto)).await;
     assert_eq!(o.served.mismatch, None);
-    assert_eq!(
-        o.session.login,
-        Some(LoginOutcome::Accepted {
-            mechanism: AuthMech::Plain
-        })
-    );
+    assert_eq!(o.session.login, accepted(AuthMech::Plain));
 }
 
 #[tokio::test]
@@ -283,12 +263,7 @@ async fn imap_xoauth2_with_sasl_ir() {
     )
     .await;
     assert_eq!(o.served.mismatch, None);
-    assert_eq!(
-        o.session.login,
-        Some(LoginOutcome::Accepted {
-            mechanism: AuthMech::Xoauth2
-        })
-    );
+    assert_eq!(o.session.login, accepted(AuthMech::Xoauth2));
     assert!(
         o.transcript()
             .contains("C: [tls] a2 AUTHENTICATE XOAUTH2 ********")
@@ -323,12 +298,7 @@ async fn imap_cram_md5_answers_the_challenge() {
     script.extend(imap_logout("a4"));
     let o = run(script, full(Protocol::Imap, Security::Tls, AuthMech::Auto)).await;
     assert_eq!(o.served.mismatch, None);
-    assert_eq!(
-        o.session.login,
-        Some(LoginOutcome::Accepted {
-            mechanism: AuthMech::CramMd5
-        })
-    );
+    assert_eq!(o.session.login, accepted(AuthMech::CramMd5));
 }
 
 #[tokio::test]
@@ -464,12 +434,7 @@ async fn smtp_submission_starttls_auth_plain_and_relay() {
         o.session.capabilities_after_tls.as_ref().unwrap().auth,
         ["PLAIN", "LOGIN"]
     );
-    assert_eq!(
-        o.session.login,
-        Some(LoginOutcome::Accepted {
-            mechanism: AuthMech::Plain
-        })
-    );
+    assert_eq!(o.session.login, accepted(AuthMech::Plain));
     let relay = o.session.relay.as_ref().unwrap();
     assert!(relay.authenticated);
     assert_eq!(relay.rcpt_to.as_ref().unwrap().status, Status::Smtp(250));
@@ -486,12 +451,7 @@ async fn smtp_auth_login_two_challenges() {
     script.extend(relay_steps("250 Accepted"));
     let o = run(script, full(Protocol::Smtp, Security::Tls, AuthMech::Auto)).await;
     assert_eq!(o.served.mismatch, None);
-    assert_eq!(
-        o.session.login,
-        Some(LoginOutcome::Accepted {
-            mechanism: AuthMech::Login
-        })
-    );
+    assert_eq!(o.session.login, accepted(AuthMech::Login));
     let masked = o
         .session
         .transcript

@@ -192,10 +192,7 @@ async fn preauth_greeting_with_starttls_required() {
     )
     .await;
     assert_eq!(o.session.starttls, Some(StarttlsOutcome::Preauth));
-    assert_eq!(
-        o.session.greeting.as_ref().unwrap().kind,
-        GreetingKind::ImapPreauth
-    );
+    assert_eq!(o.greeting_kind(), GreetingKind::ImapPreauth);
     assert!(
         o.served.lines.is_empty(),
         "nothing sent: {:?}",
@@ -425,26 +422,14 @@ async fn plaintext_client_on_a_tls_port() {
     let mut params = look(Protocol::Imap, Security::Starttls);
     params.timeout = Duration::from_millis(500);
     let o = run(script, params).await;
-    assert_eq!(
-        o.session.greeting.as_ref().unwrap().kind,
-        GreetingKind::Silence
-    );
-    assert_eq!(
-        o.session.end,
-        SessionEnd::TimedOut {
-            phase: Phase::Greeting
-        }
-    );
+    o.assert_silent_greeting();
     // A server that answers the silence with a TLS alert.
     let script = vec![
         Step::Send(vec![0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x32]),
         Step::Close,
     ];
     let o = run(script, look(Protocol::Imap, Security::None)).await;
-    assert_eq!(
-        o.session.greeting.as_ref().unwrap().kind,
-        GreetingKind::TlsRecord
-    );
+    assert_eq!(o.greeting_kind(), GreetingKind::TlsRecord);
     assert_eq!(
         o.session.greeting.as_ref().unwrap().line,
         "\\x15\\x03\\x01\\0\\x02\\x022"

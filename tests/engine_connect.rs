@@ -7,8 +7,10 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use hickory_proto::rr::RecordType;
 
-use engine_support::{Answer, World, a, aaaa, imap_account, limits, run_plan, server};
-use mailfix::account::{Protocol, Security, Service};
+use engine_support::{
+    Answer, World, aaaa, imap_account, limits, run_plan, smtp_account, submission,
+};
+use mailfix::account::{Security, Service};
 use mailfix::event::{StepKind, StepStatus};
 use mailfix::evidence::{ConnectOutcome, DnsOutcome, RecordKind, Report, Role};
 use mailfix::plan::{Scope, plan};
@@ -26,24 +28,13 @@ fn outcome(report: &Report, service: Service, port: u16) -> Vec<ConnectOutcome> 
 #[tokio::test]
 async fn refused_dropped_and_answering_ports_are_told_apart() {
     let mut world = World::new().await;
-    world.dns.set(
-        "mail.example.org",
-        RecordType::A,
-        Answer::Records(vec![a("127.0.0.2")]),
-    );
+    world.dns.resolves("mail.example.org", "127.0.0.2");
     world
         .answering("127.0.0.2:25", "220 mail ESMTP\r\n")
         .await
         .refusing("127.0.0.2:587")
         .dropping("127.0.0.2:465");
-    let mut account = imap_account("mail.example.org", 993, Security::Tls);
-    account.incoming = None;
-    account.outgoing = Some(server(
-        Protocol::Smtp,
-        "mail.example.org",
-        587,
-        Security::Starttls,
-    ));
+    let account = smtp_account("mail.example.org", 587, Security::Starttls);
     let plan = plan(&account, Scope::Everything, limits(800));
     let (report, _) = run_plan(plan, world.options(), 1).await;
 
@@ -90,18 +81,11 @@ async fn refused_dropped_and_answering_ports_are_told_apart() {
 #[tokio::test]
 async fn every_address_is_tried_in_both_families() {
     let mut world = World::new().await;
-    world
-        .dns
-        .set(
-            "mail.example.org",
-            RecordType::A,
-            Answer::Records(vec![a("127.0.0.2")]),
-        )
-        .set(
-            "mail.example.org",
-            RecordType::AAAA,
-            Answer::Records(vec![aaaa("2001:db8::2")]),
-        );
+    world.dns.resolves("mail.example.org", "127.0.0.2").set(
+        "mail.example.org",
+        RecordType::AAAA,
+        Answer::Records(vec![aaaa("2001:db8::2")]),
+    );
     world
         .refusing("127.0.0.2:993")
         .answering("[2001:db8::2]:993", "* OK six\r\n")
@@ -216,12 +200,7 @@ async fn an_unplugged_cable_fails_dns_and_connects_without_a_packet() {
     sim.unplugged = true;
     let account = imap_account("192.0.2.7", 993, Security::Tls);
     let mut account_named = account.clone();
-    account_named.outgoing = Some(server(
-        Protocol::Smtp,
-        "mail.example.org",
-        587,
-        Security::Starttls,
-    ));
+    account_named.outgoing = Some(submission("mail.example.org"));
     let plan = plan(&account_named, Scope::Everything, limits(800));
     let (report, _) = run_plan(plan, world.options_with(sim), 1).await;
 
@@ -247,11 +226,7 @@ async fn an_unplugged_cable_fails_dns_and_connects_without_a_packet() {
 async fn the_other_security_mode_is_tried_only_in_doubt() {
     for (configured, expect_other) in [(Security::Tls, true), (Security::Starttls, false)] {
         let mut world = World::new().await;
-        world.dns.set(
-            "mail.example.org",
-            RecordType::A,
-            Answer::Records(vec![a("127.0.0.2")]),
-        );
+        world.dns.resolves("mail.example.org", "127.0.0.2");
         // A plaintext SMTP server on 2525 (no standard port, so only the
         // doubt probe can try its other mode): fine for STARTTLS, plain
         // text where a TLS ServerHello was due for implicit TLS.
@@ -261,9 +236,7 @@ async fn the_other_security_mode_is_tried_only_in_doubt() {
             .refusing("127.0.0.2:465")
             .refusing("127.0.0.2:587")
             .refusing("127.0.0.2:25");
-        let mut account = imap_account("mail.example.org", 993, Security::Tls);
-        account.incoming = None;
-        account.outgoing = Some(server(Protocol::Smtp, "mail.example.org", 2525, configured));
+        let account = smtp_account("mail.example.org", 2525, configured);
         let plan = plan(&account, Scope::Everything, limits(800));
         let (report, _) = run_plan(plan, world.options(), 1).await;
         let other = report

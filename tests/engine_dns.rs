@@ -8,7 +8,7 @@ use std::time::Duration;
 use hickory_proto::rr::RecordType;
 use rstest::rstest;
 
-use engine_support::{Answer, TestDns, a, aaaa, mx, srv};
+use engine_support::{Answer, TestDns, aaaa, mx, srv};
 use mailfix::evidence::{DnsAnswer, DnsOutcome, RecordKind};
 use mailfix::probe::dns::Dns;
 
@@ -16,29 +16,25 @@ const TIMEOUT: Duration = Duration::from_millis(700);
 
 async fn zone() -> TestDns {
     let dns = TestDns::start().await;
-    dns.set(
-        "mail.example.org",
-        RecordType::A,
-        Answer::Records(vec![a("192.0.2.10")]),
-    )
-    .set(
-        "dual.example.org",
-        RecordType::AAAA,
-        Answer::Records(vec![aaaa("2001:db8::10")]),
-    )
-    .set(
-        "example.org",
-        RecordType::MX,
-        Answer::Records(vec![mx(10, "MX1.Example.org.")]),
-    )
-    .set(
-        "_imaps._tcp.example.org",
-        RecordType::SRV,
-        Answer::Records(vec![srv(993, "imap.example.org.")]),
-    )
-    .set("broken.example.org", RecordType::A, Answer::ServFail)
-    .set("closed.example.org", RecordType::A, Answer::Refused)
-    .set("slow.example.org", RecordType::A, Answer::Silent);
+    dns.resolves("mail.example.org", "192.0.2.10")
+        .set(
+            "dual.example.org",
+            RecordType::AAAA,
+            Answer::Records(vec![aaaa("2001:db8::10")]),
+        )
+        .set(
+            "example.org",
+            RecordType::MX,
+            Answer::Records(vec![mx(10, "MX1.Example.org.")]),
+        )
+        .set(
+            "_imaps._tcp.example.org",
+            RecordType::SRV,
+            Answer::Records(vec![srv(993, "imap.example.org.")]),
+        )
+        .set("broken.example.org", RecordType::A, Answer::ServFail)
+        .set("closed.example.org", RecordType::A, Answer::Refused)
+        .set("slow.example.org", RecordType::A, Answer::Silent);
     dns
 }
 

@@ -9,8 +9,8 @@ use std::time::Duration;
 use hickory_proto::rr::RecordType;
 use tokio_util::sync::CancellationToken;
 
-use engine_support::{Answer, World, a, dropping_port, imap_account, limits, run_plan, server};
-use mailfix::account::{Protocol, Security, Service};
+use engine_support::{Answer, World, dropping_port, imap_account, limits, run_plan, submission};
+use mailfix::account::{Security, Service};
 use mailfix::event::{EventBody, RunId, StepKind, StepStatus};
 use mailfix::evidence::{ConnectOutcome, DnsOutcome, RecordKind};
 use mailfix::plan::{Limits, Scope, plan};
@@ -95,23 +95,14 @@ async fn cancel_ends_the_run_promptly() {
 #[tokio::test]
 async fn a_host_that_drops_every_port_costs_one_timeout_not_one_per_port() {
     let world = World::new().await;
-    world.dns.set(
-        "mail.example.org",
-        RecordType::A,
-        Answer::Records(vec![a("127.0.0.2")]),
-    );
+    world.dns.resolves("mail.example.org", "127.0.0.2");
     // Every connect of the simulation lands on a port that drops SYNs.
     let dropper = dropping_port();
     let mut sim = world.simulation();
     sim.routes.clear();
     sim.fallback = Some(dropper.addr);
     let mut account = imap_account("mail.example.org", 993, Security::Tls);
-    account.outgoing = Some(server(
-        Protocol::Smtp,
-        "mail.example.org",
-        587,
-        Security::Starttls,
-    ));
+    account.outgoing = Some(submission("mail.example.org"));
     // Seven ports: probed one after another they would need seven
     // timeouts; the deadline allows four.
     let plan = plan(&account, Scope::Everything, limits(700));

@@ -5,9 +5,7 @@
 
 mod engine_support;
 
-use hickory_proto::rr::RecordType;
-
-use engine_support::{Answer, World, a, imap_account, limits, run_plan};
+use engine_support::{World, imap_account, limits, run_plan};
 use mailfix::account::Security;
 use mailfix::event::{EventBody, Step, StepKind, StepStatus};
 use mailfix::plan::{Scope, plan};
@@ -26,11 +24,7 @@ fn steps(events: &[mailfix::event::Event]) -> Vec<&Step> {
 #[tokio::test]
 async fn steps_after_a_refused_connect_are_skipped_before_the_run_ends() {
     let mut world = World::new().await;
-    world.dns.set(
-        "mail.example.org",
-        RecordType::A,
-        Answer::Records(vec![a("127.0.0.2")]),
-    );
+    world.dns.resolves("mail.example.org", "127.0.0.2");
     // The configured port refuses at once; the neighbour keeps the run
     // going until its connect times out.
     world.refusing("127.0.0.2:993").dropping("127.0.0.2:143");
@@ -80,11 +74,7 @@ async fn steps_after_a_refused_connect_are_skipped_before_the_run_ends() {
 #[tokio::test]
 async fn a_neighbour_says_its_security_mode_and_its_target_stays_host_port() {
     let mut world = World::new().await;
-    world.dns.set(
-        "mail.example.org",
-        RecordType::A,
-        Answer::Records(vec![a("127.0.0.2")]),
-    );
+    world.dns.resolves("mail.example.org", "127.0.0.2");
     // Plain text where TLS is configured: the handshake fails, so the same
     // port is looked at with STARTTLS too.
     world

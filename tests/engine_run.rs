@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use hickory_proto::rr::RecordType;
 
-use engine_support::{Answer, World, a, imap_account, limits, run_plan, srv};
+use engine_support::{Answer, World, imap_account, limits, run_plan, srv};
 use mailfix::account::{Security, Service, StoreFormat, StoreSettings};
 use mailfix::event::{EventBody, RunId, StepKind, StepStatus};
 use mailfix::evidence::{ConnectOutcome, Observation, Publisher, RecordKind, Role};
@@ -15,14 +15,11 @@ use mailfix::plan::{Scope, plan};
 
 async fn healthy_world() -> World {
     let mut world = World::new().await;
-    world
-        .dns
-        .set(
-            "mail.example.org",
-            RecordType::A,
-            Answer::Records(vec![a("127.0.0.2")]),
-        )
-        .set("example.org", RecordType::MX, Answer::Empty);
+    world.dns.resolves("mail.example.org", "127.0.0.2").set(
+        "example.org",
+        RecordType::MX,
+        Answer::Empty,
+    );
     world
         .answering("127.0.0.2:993", "* OK ready\r\n")
         .await
@@ -132,11 +129,7 @@ async fn srv_answers_spawn_published_endpoint_probes() {
             RecordType::SRV,
             Answer::Records(vec![srv(993, "imap.provider.test.")]),
         )
-        .set(
-            "imap.provider.test",
-            RecordType::A,
-            Answer::Records(vec![a("127.0.0.3")]),
-        );
+        .resolves("imap.provider.test", "127.0.0.3");
     world.answering("127.0.0.3:993", "* OK provider\r\n").await;
     let account = imap_account("mail.example.org", 993, Security::Tls);
     let plan = plan(&account, Scope::Everything, limits(1500));

@@ -96,11 +96,7 @@ fn reply_999() -> Case {
 }
 
 fn code_421_mid_session() -> Case {
-    let script = Script::new()
-        .line("220 mail.hostile.test ESMTP")
-        .expect("EHLO ")
-        .line("250-mail.hostile.test")
-        .line("250 AUTH PLAIN")
+    let script = smtp_ehlo(&["AUTH PLAIN"])
         .expect("AUTH PLAIN")
         .line("235 2.7.0 ok")
         .expect("MAIL FROM:")
@@ -113,11 +109,7 @@ fn code_421_mid_session() -> Case {
 }
 
 fn bye_mid_session() -> Case {
-    let script = Script::new()
-        .line("* OK ready")
-        .expect("a1 CAPABILITY")
-        .line("* CAPABILITY IMAP4rev1")
-        .line("{tag} OK done")
+    let script = imap_capability("* OK ready", "IMAP4rev1")
         .expect("a2 LOGIN")
         .line("{tag} OK logged in")
         .expect("a3 EXAMINE")
@@ -142,11 +134,7 @@ fn rst_after_greeting() -> Case {
 }
 
 fn rst_after_auth() -> Case {
-    let script = Script::new()
-        .line("220 mail.hostile.test ESMTP")
-        .expect("EHLO ")
-        .line("250-mail.hostile.test")
-        .line("250 AUTH PLAIN")
+    let script = smtp_ehlo(&["AUTH PLAIN"])
         .expect("AUTH PLAIN")
         .step(Step::Reset);
     Case::smtp(Security::Tls, script)
@@ -157,11 +145,7 @@ fn rst_after_auth() -> Case {
 
 /// A user name carrying `\r\nRCPT TO:`: refused before anything is sent.
 fn injection_in_user_name() -> Case {
-    let script = Script::new()
-        .line("220 mail.hostile.test ESMTP")
-        .expect("EHLO ")
-        .line("250-mail.hostile.test")
-        .line("250 AUTH PLAIN LOGIN")
+    let script = smtp_ehlo(&["AUTH PLAIN LOGIN"])
         .expect("QUIT")
         .line("221 2.0.0 Bye");
     Case::smtp(Security::Tls, script)
@@ -199,11 +183,7 @@ fn plaintext_allowed() -> Case {
 /// After AUTH PLAIN the server echoes the password, re-encoded on its
 /// own: it must not reach any output.
 fn echoed_password() -> Case {
-    let script = Script::new()
-        .line("220 mail.hostile.test ESMTP")
-        .expect("EHLO ")
-        .line("250-mail.hostile.test")
-        .line("250 AUTH PLAIN")
+    let script = smtp_ehlo(&["AUTH PLAIN"])
         .expect("AUTH PLAIN")
         .line(hostile_support::secrets::fill(
             "535 5.7.8 Authentication failed for {login} ({pass})",

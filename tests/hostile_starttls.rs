@@ -39,20 +39,11 @@ const IMAP_TLS_LINES: [&str; 4] = [
 
 /// Greeting and CAPABILITY with STARTTLS, then `STARTTLS` read.
 fn imap_to_starttls(greeting: &str) -> Script {
-    Script::new()
-        .line(greeting)
-        .expect("a1 CAPABILITY")
-        .line("* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED")
-        .line("{tag} OK done")
-        .expect("a2 STARTTLS")
+    imap_capability(greeting, "IMAP4rev1 STARTTLS LOGINDISABLED").expect("a2 STARTTLS")
 }
 
 fn starttls_not_offered() -> Case {
-    let script = Script::new()
-        .line("* OK ready")
-        .expect("a1 CAPABILITY")
-        .line("* CAPABILITY IMAP4rev1 AUTH=PLAIN")
-        .line("{tag} OK done")
+    let script = imap_capability("* OK ready", "IMAP4rev1 AUTH=PLAIN")
         .expect("a2 LOGOUT")
         .line("* BYE")
         .line("{tag} OK");
@@ -63,12 +54,7 @@ fn starttls_not_offered() -> Case {
 }
 
 fn starttls_refused() -> Case {
-    let script = Script::new()
-        .line("220 mail.hostile.test ESMTP")
-        .expect("EHLO ")
-        .line("250-mail.hostile.test")
-        .line("250-STARTTLS")
-        .line("250 AUTH PLAIN LOGIN")
+    let script = smtp_ehlo(&["STARTTLS", "AUTH PLAIN LOGIN"])
         .expect("STARTTLS")
         .line("454 4.7.0 TLS not available due to local problem")
         .expect("QUIT")
@@ -129,14 +115,13 @@ fn untagged_before_starttls() -> Case {
 /// Before TLS the server offers SASL PLAIN; after it only LOGIN: the
 /// pre-TLS list must be forgotten, so mailfix uses LOGIN.
 fn capabilities_differ_after_tls() -> Case {
-    let script = Script::new()
-        .line("* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN SASL-IR] ready")
-        .expect("a1 CAPABILITY")
-        .line("* CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN AUTH=CRAM-MD5 SASL-IR")
-        .line("{tag} OK done")
-        .expect("a2 STARTTLS")
-        .line("{tag} OK Begin TLS now")
-        .start_tls();
+    let script = imap_capability(
+        "* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN SASL-IR] ready",
+        "IMAP4rev1 STARTTLS AUTH=PLAIN AUTH=CRAM-MD5 SASL-IR",
+    )
+    .expect("a2 STARTTLS")
+    .line("{tag} OK Begin TLS now")
+    .start_tls();
     let script = imap_after_tls(script, "IMAP4rev1 ID");
     Case::imap(Security::Starttls, script)
         .sent_plain(&["a1 CAPABILITY", "a2 STARTTLS"])
@@ -147,12 +132,7 @@ fn capabilities_differ_after_tls() -> Case {
 
 /// The same with SMTP: EHLO before TLS offers PLAIN, after TLS LOGIN only.
 fn smtp_capabilities_differ_after_tls() -> Case {
-    let script = Script::new()
-        .line("220 mail.hostile.test ESMTP")
-        .expect("EHLO ")
-        .line("250-mail.hostile.test")
-        .line("250-STARTTLS")
-        .line("250 AUTH PLAIN CRAM-MD5")
+    let script = smtp_ehlo(&["STARTTLS", "AUTH PLAIN CRAM-MD5"])
         .expect("STARTTLS")
         .line("220 2.0.0 Ready to start TLS")
         .start_tls()
@@ -193,13 +173,7 @@ fn smtp_capabilities_differ_after_tls() -> Case {
 fn pipelined(protocol: &str, go_ahead_and_more: &str) -> Case {
     let base = match protocol {
         "imap" => imap_to_starttls("* OK ready"),
-        _ => Script::new()
-            .line("220 mail.hostile.test ESMTP")
-            .expect("EHLO ")
-            .line("250-mail.hostile.test")
-            .line("250-STARTTLS")
-            .line("250 AUTH PLAIN LOGIN")
-            .expect("STARTTLS"),
+        _ => smtp_ehlo(&["STARTTLS", "AUTH PLAIN LOGIN"]).expect("STARTTLS"),
     };
     let script = base.text(go_ahead_and_more).step(Step::Hold);
     match protocol {
@@ -248,16 +222,15 @@ fn alert_in_plaintext_greeting() -> Case {
 
 /// A login referral (RFC 2221) to another host: reported, never followed.
 fn referral_on_login() -> Case {
-    let script = Script::new()
-        .line("* OK [CAPABILITY IMAP4rev1 LOGIN-REFERRALS] ready")
-        .expect("a1 CAPABILITY")
-        .line("* CAPABILITY IMAP4rev1 LOGIN-REFERRALS")
-        .line("{tag} OK done")
-        .expect("a2 LOGIN")
-        .line("{tag} NO [REFERRAL imap://alice@imap2.hostile.test/] Log in on the other server")
-        .expect("a3 LOGOUT")
-        .line("* BYE")
-        .line("{tag} OK");
+    let script = imap_capability(
+        "* OK [CAPABILITY IMAP4rev1 LOGIN-REFERRALS] ready",
+        "IMAP4rev1 LOGIN-REFERRALS",
+    )
+    .expect("a2 LOGIN")
+    .line("{tag} NO [REFERRAL imap://alice@imap2.hostile.test/] Log in on the other server")
+    .expect("a3 LOGOUT")
+    .line("* BYE")
+    .line("{tag} OK");
     Case::imap(Security::Tls, script)
         .sent_tls(&[
             "a1 CAPABILITY",

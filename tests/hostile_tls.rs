@@ -13,11 +13,7 @@ use rstest::rstest;
 /// The IMAP dialogue a healthy server would have after TLS (never reached
 /// when the certificate is refused).
 fn imap_healthy() -> Script {
-    Script::new()
-        .line("* OK ready")
-        .expect("a1 CAPABILITY")
-        .line("* CAPABILITY IMAP4rev1 ID")
-        .line("{tag} OK done")
+    imap_capability("* OK ready", "IMAP4rev1 ID")
         .expect("a2 LOGIN")
         .line("{tag} OK logged in")
         .expect("a3 EXAMINE INBOX")
@@ -52,12 +48,7 @@ fn wrong_name() -> Case {
 
 /// A wrong name behind STARTTLS: the plain-text part happens, then nothing.
 fn wrong_name_after_starttls() -> Case {
-    let script = Script::new()
-        .line("220 mail.hostile.test ESMTP")
-        .expect("EHLO ")
-        .line("250-mail.hostile.test")
-        .line("250-STARTTLS")
-        .line("250 AUTH PLAIN LOGIN")
+    let script = smtp_ehlo(&["STARTTLS", "AUTH PLAIN LOGIN"])
         .expect("STARTTLS")
         .line("220 2.0.0 Ready to start TLS")
         .start_tls()

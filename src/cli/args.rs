@@ -137,7 +137,7 @@ pub struct ImportArgs {
 }
 
 /// `ADDR:PORT`, `[v6]:PORT`, or a bare address (port 53).
-pub fn parse_dns_server(text: &str) -> Result<SocketAddr, String> {
+fn parse_dns_server(text: &str) -> Result<SocketAddr, String> {
     if let Ok(addr) = text.parse::<SocketAddr>() {
         return Ok(addr);
     }
@@ -148,7 +148,7 @@ pub fn parse_dns_server(text: &str) -> Result<SocketAddr, String> {
 }
 
 /// Seconds, whole or fractional, more than 0 and at most an hour.
-pub fn parse_timeout(text: &str) -> Result<Duration, String> {
+fn parse_timeout(text: &str) -> Result<Duration, String> {
     let secs: f64 = text
         .trim()
         .trim_end_matches('s')

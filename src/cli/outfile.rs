@@ -32,7 +32,7 @@ pub enum OutfileError {
     Io { path: PathBuf, reason: String },
 }
 
-/// The checks [`write`] makes before writing, for use before a long run:
+/// The checks [`write()`] makes before writing, for use before a long run:
 /// a doomed `--report` should fail before the probes start, not after.
 pub fn precheck(path: &Path, overwrite: Overwrite) -> Result<(), OutfileError> {
     match fs::metadata(path) {

@@ -163,7 +163,7 @@ pub fn select(
 
 /// A config error as the one line the user sees. Errors inside the file
 /// start with `FILE:LINE:` like a compiler's, so editors can jump there.
-pub fn config_error(err: &ConfigError) -> Exit {
+fn config_error(err: &ConfigError) -> Exit {
     match err {
         ConfigError::Invalid { .. } => Exit::usage(err.to_string()),
         _ => Exit::usage(format!("mailfix: {err}")),

@@ -8,6 +8,7 @@ use toml::de::{DeTable, DeValue};
 use zeroize::Zeroizing;
 
 use super::error::ConfigError;
+use crate::proto::escape::escape_controls;
 
 /// A value with the line (1-based) it starts on.
 #[derive(Debug)]
@@ -155,7 +156,7 @@ fn convert(value: &DeValue<'_>, start: usize, lines: &Lines) -> Node {
 /// text itself (the parser gives no tree for a broken file): the last
 /// table header before the error, plus the key written on the error's line.
 /// `[[accounts]]` blocks are counted so the key reads `accounts[2].port`.
-pub(crate) fn key_at(text: &str, offset: usize) -> String {
+fn key_at(text: &str, offset: usize) -> String {
     let before = &text[..offset];
     let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
     let line_end = text[offset..]
@@ -241,21 +242,7 @@ fn clean_key(raw: &str) -> String {
 
 /// A key as it may be shown: control characters escaped, bounded length.
 pub(crate) fn show(key: &str) -> String {
-    let mut out: String = key
-        .chars()
-        .take(80)
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect();
-    if key.chars().count() > 80 {
-        out.push('…');
-    }
-    out
+    escape_controls(key, 80)
 }
 
 #[cfg(test)]

@@ -10,21 +10,9 @@ use super::error::ConfigError;
 use super::fields::Fields;
 use super::parse::PathContext;
 
-const INCOMING_KEYS: &[&str] = &[
-    "protocol",
-    "host",
-    "port",
-    "security",
-    "auth",
-    "username",
-    "password",
-    "password_command",
-    "password_env",
-    "ca_file",
-    "allow_plaintext_auth",
-];
-
-const OUTGOING_KEYS: &[&str] = &[
+/// The keys of `[accounts.outgoing]`; `[accounts.incoming]` takes all but
+/// the last, `relay_probe_rcpt`.
+const SERVER_KEYS: &[&str] = &[
     "protocol",
     "host",
     "port",
@@ -68,9 +56,9 @@ pub(crate) fn server(
         ));
     }
     fields.only(if outgoing {
-        OUTGOING_KEYS
+        SERVER_KEYS
     } else {
-        INCOMING_KEYS
+        &SERVER_KEYS[..SERVER_KEYS.len() - 1]
     })?;
 
     let protocol = if outgoing {

@@ -3,11 +3,11 @@
 //! with its settings patch.
 
 use super::facts::{Facts, secure_ok};
-use super::patch_to;
 use super::wording::quote;
-use crate::account::Security;
+use super::{Build, patch_to};
+use crate::account::{AuthMech, Security};
 use crate::evidence::{EndpointProbe, TlsOutcome};
-use crate::finding::SettingsPatch;
+use crate::finding::{Finding, SettingsPatch};
 
 /// A line saying that a neighbour (or published host) serves the
 /// protocol: "mail.example.org:993 greeted in IMAP over TLS (TLSv1.3): `* OK …`".
@@ -55,6 +55,23 @@ pub(crate) fn move_to(f: &Facts, to: &EndpointProbe) -> (String, SettingsPatch) 
         ),
         patch,
     )
+}
+
+/// As [`move_to`], for a move made to log in there: an account set to
+/// `auth = "none"` is switched to `auto` as well.
+pub(crate) fn move_to_log_in(f: &Facts, to: &EndpointProbe) -> (String, SettingsPatch) {
+    let (line, mut patch) = move_to(f, to);
+    if f.server.auth == AuthMech::None {
+        patch.auth = Some(AuthMech::Auto);
+    }
+    (line, patch)
+}
+
+/// `fnd` pointed at `alt`: the evidence that it serves, the fix line that
+/// moves there, and its patch.
+pub(crate) fn toward(f: &Facts, fnd: Finding, alt: &EndpointProbe) -> Finding {
+    let (line, patch) = move_to(f, alt);
+    fnd.ev(serves_line(alt)).fix(line).patch(Some(patch))
 }
 
 /// The best encrypted way in: a working implicit-TLS endpoint first (RFC

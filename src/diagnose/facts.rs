@@ -37,7 +37,7 @@ fn no_route(o: &ConnectOutcome) -> bool {
 
 /// Summarise the connect attempts. An address family without a route
 /// (IPv6 on many networks) does not hide what the other family showed.
-pub fn conn_of(connects: &[ConnectAttempt]) -> Conn {
+fn conn_of(connects: &[ConnectAttempt]) -> Conn {
     if connects.is_empty() {
         return Conn::NotTried;
     }
@@ -351,6 +351,16 @@ impl<'a> Facts<'a> {
         self.published_hosts
             .iter()
             .find(|p| p.host == self.want.host)
+    }
+
+    /// How the domain published `host`, for evidence lines ("the MX
+    /// record of example.org"); "DNS" when no record of it names the host.
+    pub fn published_by(&self, host: &str) -> String {
+        self.published_hosts
+            .iter()
+            .find(|p| p.host == host)
+            .map(publisher_phrase)
+            .unwrap_or_else(|| "DNS".to_owned())
     }
 
     pub fn local_start(&self) -> Option<&'a LocalNet> {

@@ -22,7 +22,7 @@
 //! | login 2 | `LoginSkip::MechanismNotOffered`/`NoCommonMechanism`; 504, 5.5.4, 5.7.4, `[CANNOT]`, 534 5.7.9 "too weak"; "basic authentication is disabled"; `ServerDisallows` over TLS |
 //! | login 3 | `[IN-USE]`, `[INUSE]`, `[LOGIN-DELAY]` (Certain); "too many/maximum number of connections", "locked" texts in a login reply, mailbox reply, greeting or closing reply (Likely) |
 //! | login 4 | credentials rejected while SRV (Likely) or MX (Possible) names another host whose `Published` probe serves; a greeting naming another public domain (Possible) |
-//! | login 5 | `TlsOutcome::CertRejected` (Certain); `PinCheck::Changed` + `LoginSkip::CertificateChanged` (Likely) or + login tried (Possible); `StarttlsOutcome::InjectedData`; `LoginSkip::TlsNotVerified` |
+//! | login 5 | `TlsOutcome::CertRejected` (Certain); `PinCheck::Changed` from another issuer (Likely) or the same one (Possible); `LoginSkip::CertificateChanged` alone (Likely); `StarttlsOutcome::InjectedData`; `LoginSkip::TlsNotVerified` |
 //! | broken 1 | `local_start` usable, `local_end` `clearly_offline()`, and a failed connect/session/stability attempt |
 //! | broken 2 | `StabilityProbe` with some `Ok` and some not (Likely, loss % and min/median/max); all `Ok` but max > 1 s and > 5× median (Possible); a stall after the greeting (Possible) |
 //! | broken 3 | after a good greeting `SessionEnd::Closed` with a reply (Certain) / without, `Reset`, `TlsTruncated` (Likely); a refusing greeting (`* BYE`, 554, `-ERR`) |

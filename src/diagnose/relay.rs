@@ -1,7 +1,7 @@
 //! Relay causes 1–2 from the relay probe (MAIL FROM, RCPT TO, RSET; never
 //! DATA): login needed to relay (1), sender not allowed here (2).
 
-use super::alt::{move_to, serves_line};
+use super::alt::{move_to, move_to_log_in, serves_line};
 use super::facts::Facts;
 use super::replies::{self, RelayVerdict};
 use super::wording::{self, list};
@@ -154,10 +154,7 @@ fn auth_required(f: &Facts, s: &Session, r: &RelayOutcome, line: String, out: &m
     });
     match alt {
         Some(alt) => {
-            let (fix, mut patch) = move_to(f, alt);
-            if f.server.auth == AuthMech::None {
-                patch.auth = Some(AuthMech::Auto);
-            }
+            let (fix, patch) = move_to_log_in(f, alt);
             out.add(
                 base(
                     Confidence::Likely,

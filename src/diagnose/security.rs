@@ -36,12 +36,15 @@ pub(super) fn check(f: &Facts, out: &mut Out) {
         }
         Some(TlsOutcome::Verified { cert, pin, .. }) => {
             match pin {
-                PinCheck::Changed { previous_sha256 } => {
-                    let other_issuer = matches!(
+                PinCheck::Changed {
+                    previous_sha256,
+                    previous_issuer,
+                } => {
+                    let withheld = matches!(
                         s.login,
                         Some(LoginOutcome::Skipped(LoginSkip::CertificateChanged))
                     );
-                    pin_changed(f, cert, previous_sha256, other_issuer, out);
+                    pin_changed(f, cert, previous_sha256, previous_issuer, withheld, out);
                 }
                 PinCheck::Same => out.rule_out(
                     svc,
@@ -186,20 +189,40 @@ fn cert_rejected(f: &Facts, problem: &CertProblem, cert: Option<&CertSummary>, o
     }
 }
 
-fn pin_changed(f: &Facts, cert: &CertSummary, previous: &str, other_issuer: bool, out: &mut Out) {
+/// The certificate verified but is not the pinned one: an alarm when
+/// another authority issued it (`withheld`: the login was skipped for
+/// that), else most likely a renewal.
+fn pin_changed(
+    f: &Facts,
+    cert: &CertSummary,
+    previous_sha256: &str,
+    previous_issuer: &str,
+    withheld: bool,
+    out: &mut Out,
+) {
     let host = &f.want.host;
-    let prev: String = previous.chars().take(16).collect();
+    let prev: String = previous_sha256.chars().take(16).collect();
     let now: String = cert.sha256.chars().take(16).collect();
     let changed = format!(
         "the certificate of {} is not the one seen at the last good check (then SHA-256 {prev}…, now {now}…)",
         f.want.target()
     );
-    if other_issuer {
+    if previous_issuer != cert.issuer {
+        let why = if withheld {
+            "mailfix did not send the password, because a different authority issued the new certificate".to_owned()
+        } else {
+            format!("the certificate seen at the last good check was issued by {previous_issuer}")
+        };
         out.add(alarm_fixes(
-            finding(f.service, ids::SECURITY_ALARM, Confidence::Likely, format!("The certificate of {host} changed, and another authority issued it"))
-                .ev(changed)
-                .ev(cert_line(cert))
-                .ev("mailfix did not send the password, because a different authority issued the new certificate"),
+            finding(
+                f.service,
+                ids::SECURITY_ALARM,
+                Confidence::Likely,
+                format!("The certificate of {host} changed, and another authority issued it"),
+            )
+            .ev(changed)
+            .ev(cert_line(cert))
+            .ev(why),
             host,
         ));
     } else {

@@ -9,9 +9,9 @@ use crate::evidence::{StoreCheck, StoreProblem, WriteErrorKind, WriteTest};
 use crate::finding::{Confidence, Finding};
 
 /// Below this much free space one more message may not fit.
-pub const MIN_FREE_BYTES: u64 = 1024 * 1024;
+const MIN_FREE_BYTES: u64 = 1024 * 1024;
 /// A Maildir message takes an inode in tmp and then in new or cur.
-pub const MIN_FREE_INODES: u64 = 10;
+const MIN_FREE_INODES: u64 = 10;
 
 const SVC: Service = Service::Store;
 

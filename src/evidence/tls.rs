@@ -114,6 +114,9 @@ pub enum PinCheck {
     Same,
     Changed {
         previous_sha256: String,
+        /// Who issued the pinned certificate: the same issuer is a routine
+        /// renewal, another one the alarm (see [`TlsOutcome::pin_alarm`]).
+        previous_issuer: String,
     },
     /// Pins could not be read (state directory unreadable); not an alarm.
     Unavailable(String),
@@ -138,6 +141,20 @@ pub enum TlsOutcome {
 impl TlsOutcome {
     pub fn is_verified(&self) -> bool {
         matches!(self, TlsOutcome::Verified { .. })
+    }
+
+    /// The certificate verified, but it is not the one pinned at the last
+    /// good check and another authority issued it: the identity alarm (a
+    /// renewal by the same issuer is none).
+    pub fn pin_alarm(&self) -> bool {
+        matches!(
+            self,
+            TlsOutcome::Verified {
+                cert,
+                pin: PinCheck::Changed { previous_issuer, .. },
+                ..
+            } if *previous_issuer != cert.issuer
+        )
     }
 
     pub fn cert(&self) -> Option<&CertSummary> {

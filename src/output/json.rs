@@ -67,7 +67,7 @@ pub struct NoteJson<'a> {
 }
 
 /// The JSON value for one account, borrowing from its report and diagnosis.
-pub fn account_json<'a>(report: &'a Report, diagnosis: &'a Diagnosis) -> AccountJson<'a> {
+fn account_json<'a>(report: &'a Report, diagnosis: &'a Diagnosis) -> AccountJson<'a> {
     AccountJson {
         account: &report.account.name,
         ok: diagnosis.is_ok(),

@@ -9,6 +9,8 @@ pub mod text;
 
 use std::io::IsTerminal;
 
+use crate::finding::{Confidence, Diagnosis};
+
 pub use style::Palette;
 
 /// Colour only on a terminal, and never when `NO_COLOR` is set to a
@@ -21,16 +23,19 @@ pub fn color_wanted() -> bool {
 /// Text from servers and files made safe for a terminal: control
 /// characters (escape sequences included) are shown escaped, never sent.
 pub fn printable(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
-        return text.to_string();
+    crate::proto::escape::escape_controls(text, usize::MAX)
+}
+
+/// What a finding's title gets after it: nothing when certain.
+fn hedge(confidence: Confidence) -> &'static str {
+    match confidence {
+        Confidence::Certain => "",
+        Confidence::Likely => " (likely)",
+        Confidence::Possible => " (possible)",
     }
-    text.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
+}
+
+/// Findings and problem notes: what the verdict line counts.
+fn problem_count(diagnosis: &Diagnosis) -> usize {
+    diagnosis.findings.len() + diagnosis.notes.iter().filter(|n| n.problem).count()
 }

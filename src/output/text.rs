@@ -8,9 +8,9 @@ use std::fmt::Write as _;
 use crate::account::{Account, Service};
 use crate::event::StepStatus;
 use crate::evidence::Report;
-use crate::finding::{Confidence, Diagnosis, Finding, Note, RuledOut};
+use crate::finding::{Diagnosis, Finding, Note, RuledOut};
 
-use super::{Palette, printable};
+use super::{Palette, hedge, printable, problem_count};
 
 /// The whole text block for one account, ending with a newline.
 pub fn render(report: &Report, diagnosis: &Diagnosis, palette: Palette) -> String {
@@ -38,8 +38,7 @@ pub fn render(report: &Report, diagnosis: &Diagnosis, palette: Palette) -> Strin
     if diagnosis.is_ok() {
         let _ = writeln!(out, "  {} {summary}", palette.good("✓ No problem found."));
     } else {
-        let problems =
-            diagnosis.findings.len() + diagnosis.notes.iter().filter(|n| n.problem).count();
+        let problems = problem_count(diagnosis);
         let word = if problems == 1 { "problem" } else { "problems" };
         let _ = writeln!(
             out,
@@ -79,11 +78,6 @@ fn heading(out: &mut String, account: &Account, palette: Palette) {
 }
 
 fn finding_block(out: &mut String, finding: &Finding, palette: Palette) {
-    let confidence = match finding.confidence {
-        Confidence::Certain => "",
-        Confidence::Likely => " (likely)",
-        Confidence::Possible => " (possible)",
-    };
     let _ = writeln!(
         out,
         "\n  {} {} · {} — {}{}",
@@ -91,7 +85,7 @@ fn finding_block(out: &mut String, finding: &Finding, palette: Palette) {
         finding.service,
         palette.heading(&finding.cause.to_string()),
         palette.heading(finding.cause.title()),
-        confidence
+        hedge(finding.confidence)
     );
     let _ = writeln!(out, "    {}", printable(&finding.title));
     labelled(out, "evidence", &finding.evidence, palette);

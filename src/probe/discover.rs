@@ -14,7 +14,7 @@ use futures::future::join_all;
 use thiserror::Error;
 use tokio_util::sync::CancellationToken;
 
-use crate::account::{Account, AuthMech, PasswordSource, Protocol, Security, ServerSettings};
+use crate::account::{Account, Protocol, Security, ServerSettings};
 use crate::account::{Service, email_domain};
 use crate::event::RunId;
 use crate::evidence::{Depth, DnsLookup, RecordKind, Role};
@@ -140,18 +140,8 @@ pub async fn discover(
 /// The account the probes run under: it only gives the engine a TLS
 /// client per service (no password, nothing is logged in).
 fn skeleton(email: &str, domain: &str) -> Account {
-    let server = |protocol: Protocol| ServerSettings {
-        protocol,
-        host: domain.to_owned(),
-        port: protocol.default_port(Security::Tls),
-        port_explicit: false,
-        security: Security::Tls,
-        auth: AuthMech::Auto,
-        username: email.to_owned(),
-        password: PasswordSource::Unset,
-        ca_file: None,
-        allow_plaintext_auth: false,
-        relay_probe_rcpt: None,
+    let server = |protocol: Protocol| {
+        ServerSettings::standard(protocol, domain, Security::Tls).with_username(email)
     };
     Account {
         name: email.to_owned(),

@@ -87,18 +87,6 @@ impl LineError {
             _ => LineError::Io(e.to_string()),
         }
     }
-
-    /// The server broke the protocol (as opposed to the line breaking).
-    pub fn is_violation(&self) -> bool {
-        matches!(
-            self,
-            LineError::LineTooLong { .. }
-                | LineError::ReplyTooLong { .. }
-                | LineError::LiteralTooLarge { .. }
-                | LineError::Malformed(_)
-                | LineError::Unexpected(_)
-        )
-    }
 }
 
 /// What is left of one reply's allowance.

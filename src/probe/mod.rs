@@ -1,11 +1,12 @@
 //! The probe engine: all network and disk I/O of a check.
 //!
-//! [`run`] carries out a [`Plan`]: it reads the local network, asks DNS,
-//! connects to every endpoint (all at once, every wait bounded by the
-//! plan's timeout and the whole run by its deadline), talks the protocol
-//! on the ones that answer, checks the store, and streams [`Event`]s while
-//! it goes. It returns the finished [`Report`]; a timeout is an outcome in
-//! the report, never an error.
+//! [`run`] carries out a [`Plan`](crate::plan::Plan): it reads the local
+//! network, asks DNS, connects to every endpoint (all at once, every wait
+//! bounded by the plan's timeout and the whole run by its deadline), talks
+//! the protocol on the ones that answer, checks the store, and streams
+//! [`Event`](crate::event::Event)s while it goes. It returns the finished
+//! [`Report`](crate::evidence::Report); a timeout is an outcome in the
+//! report, never an error.
 //!
 //! Module map: `dns` (the only user of hickory), `net` (connect and errno
 //! classification), `local` (interfaces and routes), `tls` (rustls
@@ -39,14 +40,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use rustls_pki_types::CertificateDer;
-use tokio::sync::mpsc::UnboundedSender;
-use tokio_util::sync::CancellationToken;
 
-use crate::event::{Event, RunId};
-use crate::evidence::Report;
-use crate::plan::Plan;
-
-pub use engine::{mode_detail, path_kinds, split_mode};
+pub use engine::{mode_detail, path_kinds, run, split_mode};
 pub use world::Network;
 
 /// How to run probes, beyond what the plan says.
@@ -62,17 +57,4 @@ pub struct ProbeOptions {
     /// Trust anchors beyond the system's and the account's `ca_file` (the
     /// lab's CA).
     pub extra_roots: Vec<CertificateDer<'static>>,
-}
-
-/// Carry out `plan`, sending progress to `events` (each tagged with
-/// `run`), until done, the deadline, or `cancel`. Dropped receivers are
-/// fine: the run goes on and still returns its report.
-pub async fn run(
-    plan: Plan,
-    options: ProbeOptions,
-    run: RunId,
-    events: UnboundedSender<Event>,
-    cancel: CancellationToken,
-) -> Report {
-    engine::run(plan, options, run, events, cancel).await
 }

@@ -100,24 +100,21 @@ where
 }
 
 /// Compare the verified certificate with the pin of the last good check.
-/// The second value is the alarm: the certificate changed *and* another
-/// authority issued it (a renewal by the same issuer is no alarm).
-pub fn check_pin(pin: Option<&PinRecord>, cert: &CertSummary) -> (PinCheck, bool) {
+pub fn check_pin(pin: Option<&PinRecord>, cert: &CertSummary) -> PinCheck {
     match pin {
-        None => (PinCheck::NotPinned, false),
-        Some(p) if p.sha256.eq_ignore_ascii_case(&cert.sha256) => (PinCheck::Same, false),
-        Some(p) => (
-            PinCheck::Changed {
-                previous_sha256: p.sha256.clone(),
-            },
-            p.issuer != cert.issuer,
-        ),
+        None => PinCheck::NotPinned,
+        Some(p) if p.sha256.eq_ignore_ascii_case(&cert.sha256) => PinCheck::Same,
+        Some(p) => PinCheck::Changed {
+            previous_sha256: p.sha256.clone(),
+            previous_issuer: p.issuer.clone(),
+        },
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evidence::TlsOutcome;
 
     fn cert(sha: &str, issuer: &str) -> CertSummary {
         CertSummary {
@@ -131,6 +128,18 @@ mod tests {
         }
     }
 
+    /// The pin check of `cert` against `pin`, and whether it is the alarm.
+    fn checked(pin: Option<&PinRecord>, cert: CertSummary) -> (PinCheck, bool) {
+        let check = check_pin(pin, &cert);
+        let verified = TlsOutcome::Verified {
+            version: "TLSv1.3".into(),
+            cipher: "TLS13_AES_128_GCM_SHA256".into(),
+            cert,
+            pin: check.clone(),
+        };
+        (check, verified.pin_alarm())
+    }
+
     #[test]
     fn pins() {
         let pin = PinRecord {
@@ -138,18 +147,25 @@ mod tests {
             issuer: "CN=R11, O=Let's Encrypt, C=US".into(),
         };
         assert_eq!(
-            check_pin(None, &cert("ab12", "x")),
+            checked(None, cert("ab12", "x")),
             (PinCheck::NotPinned, false)
         );
         assert_eq!(
-            check_pin(Some(&pin), &cert("ab12", "x")),
+            checked(Some(&pin), cert("ab12", "x")),
             (PinCheck::Same, false)
         );
-        let renewed = check_pin(Some(&pin), &cert("cd34", "CN=R11, O=Let's Encrypt, C=US"));
+        let renewed = checked(Some(&pin), cert("cd34", "CN=R11, O=Let's Encrypt, C=US"));
         assert!(matches!(renewed, (PinCheck::Changed { .. }, false)));
-        let swapped = check_pin(Some(&pin), &cert("cd34", "CN=Evil Proxy CA"));
-        assert!(
-            matches!(swapped, (PinCheck::Changed { ref previous_sha256 }, true) if previous_sha256 == "AB12")
+        let swapped = checked(Some(&pin), cert("cd34", "CN=Evil Proxy CA"));
+        assert_eq!(
+            swapped,
+            (
+                PinCheck::Changed {
+                    previous_sha256: "AB12".into(),
+                    previous_issuer: "CN=R11, O=Let's Encrypt, C=US".into(),
+                },
+                true
+            )
         );
     }
 }

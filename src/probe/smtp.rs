@@ -10,7 +10,7 @@ use crate::evidence::{Capabilities, RelayOutcome, Reply, Status};
 use crate::proto::smtp as parse;
 
 /// The name mailfix gives in EHLO/HELO (as msmtp does by default).
-pub const EHLO_NAME: &str = "localhost";
+const EHLO_NAME: &str = "localhost";
 
 /// A complete reply and its raw lines.
 #[derive(Debug, Clone)]
@@ -24,7 +24,7 @@ impl SmtpReply {
         self.reply.smtp_code().unwrap_or(0)
     }
 
-    pub fn positive(&self) -> bool {
+    fn positive(&self) -> bool {
         (200..300).contains(&self.code())
     }
 }

@@ -18,7 +18,7 @@ use super::world::Network;
 use crate::evidence::{Attempt, AttemptOutcome, ConnectOutcome, HandshakeFailure, TlsOutcome};
 
 /// Pause between two attempts.
-pub const GAP: Duration = Duration::from_millis(100);
+const GAP: Duration = Duration::from_millis(100);
 
 /// How far one attempt goes.
 #[derive(Clone)]
@@ -48,7 +48,7 @@ pub struct Spec {
 
 /// After this many timeouts in a row the line is not sampled further: the
 /// server is silent, and more attempts would only spend the deadline.
-pub const GIVE_UP_AFTER_TIMEOUTS: usize = 2;
+const GIVE_UP_AFTER_TIMEOUTS: usize = 2;
 
 /// The attempts made, and whether the deadline stopped the probe early.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,7 +58,7 @@ pub struct Sampled {
 }
 
 /// Run the attempts one after another. Stops early when the deadline
-/// leaves no room, or after [`GIVE_UP_AFTER_TIMEOUTS`] timeouts in a row.
+/// leaves no room, or after `GIVE_UP_AFTER_TIMEOUTS` timeouts in a row.
 pub async fn probe(network: &Network, spec: Spec) -> Sampled {
     let mut attempts: Vec<Attempt> = Vec::with_capacity(usize::from(spec.attempts));
     let mut cut_by_deadline = false;
@@ -89,7 +89,7 @@ pub async fn probe(network: &Network, spec: Spec) -> Sampled {
 }
 
 /// Timeouts at the end of `attempts`, in a row.
-pub fn silent_streak(attempts: &[Attempt]) -> usize {
+fn silent_streak(attempts: &[Attempt]) -> usize {
     attempts
         .iter()
         .rev()
@@ -131,7 +131,7 @@ async fn first_bytes(stream: &mut (impl AsyncRead + Unpin), until: Instant) -> A
 /// A failed handshake as an attempt outcome. A server that answered the
 /// hello at all (plain text, an alert, a version it insists on) got the
 /// line's bytes both ways: for this probe, that is an answer.
-pub fn from_handshake(failure: &HandshakeFailure) -> AttemptOutcome {
+fn from_handshake(failure: &HandshakeFailure) -> AttemptOutcome {
     match failure {
         HandshakeFailure::PlaintextReply { .. }
         | HandshakeFailure::Alert { .. }
@@ -144,7 +144,7 @@ pub fn from_handshake(failure: &HandshakeFailure) -> AttemptOutcome {
 }
 
 /// A failed connect as an attempt outcome.
-pub fn from_connect(outcome: &ConnectOutcome) -> AttemptOutcome {
+fn from_connect(outcome: &ConnectOutcome) -> AttemptOutcome {
     match outcome {
         ConnectOutcome::Connected => AttemptOutcome::Ok,
         ConnectOutcome::Refused => AttemptOutcome::Refused,
@@ -155,7 +155,7 @@ pub fn from_connect(outcome: &ConnectOutcome) -> AttemptOutcome {
 }
 
 /// The first read after connecting as an attempt outcome.
-pub fn from_read(read: io::Result<usize>) -> AttemptOutcome {
+fn from_read(read: io::Result<usize>) -> AttemptOutcome {
     match read {
         Ok(0) => AttemptOutcome::Closed,
         Ok(_) => AttemptOutcome::Ok,
@@ -201,6 +201,17 @@ mod tests {
         assert_eq!(from_connect(&outcome), expected);
     }
 
+    /// `attempts` at `addr`, each bounded by `timeout`, with time to spare.
+    fn spec(addr: SocketAddr, mode: Mode, attempts: u8, timeout: Duration) -> Spec {
+        Spec {
+            addr,
+            mode,
+            attempts,
+            timeout,
+            deadline: Instant::now() + Duration::from_secs(10),
+        }
+    }
+
     /// Greets the first and third connection, closes the others at once.
     async fn flaky_server() -> SocketAddr {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -224,13 +235,7 @@ mod tests {
     #[tokio::test]
     async fn some_attempts_greet_and_some_close() {
         let addr = flaky_server().await;
-        let spec = Spec {
-            addr,
-            mode: Mode::Greeting,
-            attempts: 4,
-            timeout: Duration::from_secs(2),
-            deadline: Instant::now() + Duration::from_secs(10),
-        };
+        let spec = spec(addr, Mode::Greeting, 4, Duration::from_secs(2));
         let sampled = probe(&Network::System, spec).await;
         assert!(!sampled.cut_by_deadline);
         let got: Vec<AttemptOutcome> = sampled.attempts.into_iter().map(|a| a.outcome).collect();
@@ -248,11 +253,13 @@ mod tests {
     #[tokio::test]
     async fn a_passed_deadline_makes_no_attempt() {
         let spec = Spec {
-            addr: "127.0.0.1:9".parse().unwrap(),
-            mode: Mode::Connect,
-            attempts: 5,
-            timeout: Duration::from_secs(1),
             deadline: Instant::now(),
+            ..spec(
+                "127.0.0.1:9".parse().unwrap(),
+                Mode::Connect,
+                5,
+                Duration::from_secs(1),
+            )
         };
         let sampled = probe(&Network::System, spec).await;
         assert!(sampled.attempts.is_empty() && sampled.cut_by_deadline);
@@ -296,13 +303,7 @@ mod tests {
                 held.push(stream);
             }
         });
-        let spec = Spec {
-            addr,
-            mode: Mode::Greeting,
-            attempts: 5,
-            timeout: Duration::from_millis(200),
-            deadline: Instant::now() + Duration::from_secs(10),
-        };
+        let spec = spec(addr, Mode::Greeting, 5, Duration::from_millis(200));
         let sampled = probe(&Network::System, spec).await;
         assert_eq!(sampled.attempts.len(), GIVE_UP_AFTER_TIMEOUTS);
         assert!(!sampled.cut_by_deadline);

@@ -67,10 +67,6 @@ impl<'a> Wire<'a> {
         (Instant::now() + self.timeout).min(self.deadline)
     }
 
-    pub fn past_deadline(&self) -> bool {
-        Instant::now() >= self.deadline
-    }
-
     /// Send one line (transcribed first, redacted as `out` says).
     pub async fn send(&mut self, out: Outgoing) -> Result<(), LineError> {
         self.transcript.sent(&out, self.tls);

@@ -63,6 +63,26 @@ fn push_char(out: &mut String, c: char) {
     }
 }
 
+/// Text that is already UTF-8 (a config key, a command's stderr, a name
+/// from a config file) made safe for a terminal: control characters
+/// become Rust escapes (`\u{1b}`); past `max_chars` characters the rest
+/// becomes `…`.
+pub fn escape_controls(text: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max_chars));
+    for (i, c) in text.chars().enumerate() {
+        if i == max_chars {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// C1 controls (U+0080–U+009F: U+009B is a one-character CSI on some
 /// terminals), bidirectional controls and other zero-width format
 /// characters that could disguise text.
@@ -109,6 +129,17 @@ mod tests {
         assert!(s.starts_with("\\x1b\\x1b…"), "{s}");
         let bad = vec![0xffu8; 100];
         assert!(escape_bounded(&bad, 8).ends_with("…[+98 bytes]"));
+    }
+
+    #[rstest]
+    #[case("plain", 80, "plain")]
+    #[case("a\u{7}b", 80, "a\\u{7}b")]
+    #[case("\u{1b}[31mred", 80, "\\u{1b}[31mred")]
+    #[case("abcdef", 3, "abc…")]
+    #[case("abc", 3, "abc")]
+    #[case("\u{1b}\u{1b}x", 2, "\\u{1b}\\u{1b}…")]
+    fn controls_escaped(#[case] text: &str, #[case] max: usize, #[case] shown: &str) {
+        assert_eq!(escape_controls(text, max), shown);
     }
 
     #[test]

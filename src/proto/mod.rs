@@ -1,6 +1,7 @@
 //! Pure parsers of what mail servers send: reply lines of SMTP, IMAP and
 //! POP3, capability lists, the greeting fingerprint, and the escaping that
-//! makes any server text safe to display.
+//! makes any server text (and local text: config keys, a password
+//! command's stderr) safe to display.
 //!
 //! Nothing here does I/O or allocates more than the input it is given; the
 //! bounded reading lives in `probe::line`.

@@ -13,7 +13,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use mailfix::account::{AuthMech, Protocol, Security, Service};
 use mailfix::event::{StepKind, StepStatus};
-use mailfix::evidence::{Depth, Endpoint, Session};
+use mailfix::evidence::{Depth, Endpoint, GreetingKind, LoginOutcome, Phase, Session, SessionEnd};
 use mailfix::probe::session::{LoginParams, PinRecord, Progress, SessionParams, run_session};
 use mailfix::probe::tls::TlsClient;
 use mailfix::secret::Secret;
@@ -65,6 +65,22 @@ impl Outcome {
             } if *k == kind => Some(*status),
             _ => None,
         })
+    }
+
+    pub fn greeting_kind(&self) -> GreetingKind {
+        self.session.greeting.as_ref().expect("no greeting").kind
+    }
+
+    /// Assert the server said nothing and the session timed out waiting
+    /// for its greeting.
+    pub fn assert_silent_greeting(&self) {
+        assert_eq!(self.greeting_kind(), GreetingKind::Silence);
+        assert_eq!(
+            self.session.end,
+            SessionEnd::TimedOut {
+                phase: Phase::Greeting
+            }
+        );
     }
 
     pub fn transcript(&self) -> String {
@@ -209,6 +225,11 @@ pub fn check_invariants(o: &Outcome) {
         o.session.transcript.len(),
         "every transcript line is reported"
     );
+}
+
+/// The login outcome "accepted with `mechanism`".
+pub fn accepted(mechanism: AuthMech) -> Option<LoginOutcome> {
+    Some(LoginOutcome::Accepted { mechanism })
 }
 
 /// The lines mailfix sent, as the server read them.

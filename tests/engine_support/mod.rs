@@ -16,7 +16,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, UdpSocket};
 use tokio::task::JoinHandle;
 
-use mailfix::account::{Account, AuthMech, PasswordSource, Protocol, Security, ServerSettings};
+use mailfix::account::{Account, Protocol, Security, ServerSettings};
 
 /// What the test DNS server says to one question.
 #[derive(Debug, Clone)]
@@ -89,6 +89,11 @@ impl TestDns {
     }
 
     /// How often `name` was asked for `rtype`.
+    /// `name` has the one IPv4 address `ip`.
+    pub fn resolves(&self, name: &str, ip: &str) -> &Self {
+        self.set(name, RecordType::A, Answer::Records(vec![a(ip)]))
+    }
+
     pub fn asked(&self, name: &str, rtype: RecordType) -> usize {
         self.queries
             .lock()
@@ -227,19 +232,12 @@ pub fn dropping_port() -> Dropper {
 }
 
 pub fn server(protocol: Protocol, host: &str, port: u16, security: Security) -> ServerSettings {
-    ServerSettings {
-        protocol,
-        host: host.into(),
-        port,
-        port_explicit: true,
-        security,
-        auth: AuthMech::Auto,
-        username: "alice@example.org".into(),
-        password: PasswordSource::Unset,
-        ca_file: None,
-        allow_plaintext_auth: false,
-        relay_probe_rcpt: None,
-    }
+    ServerSettings::new(protocol, host, port, security).with_username("alice@example.org")
+}
+
+/// SMTP submission on `host`: port 587 with STARTTLS.
+pub fn submission(host: &str) -> ServerSettings {
+    server(Protocol::Smtp, host, 587, Security::Starttls)
 }
 
 /// alice@example.org with IMAP on `host`:`port` and no outgoing server.
@@ -250,6 +248,15 @@ pub fn imap_account(host: &str, port: u16, security: Security) -> Account {
         incoming: Some(server(Protocol::Imap, host, port, security)),
         outgoing: None,
         store: None,
+    }
+}
+
+/// alice@example.org with SMTP on `host`:`port` and no incoming server.
+pub fn smtp_account(host: &str, port: u16, security: Security) -> Account {
+    Account {
+        incoming: None,
+        outgoing: Some(server(Protocol::Smtp, host, port, security)),
+        ..imap_account(host, port, security)
     }
 }
 

@@ -71,17 +71,13 @@ impl Outcome {
 
 fn account(case: &Case) -> Account {
     let settings = ServerSettings {
-        protocol: case.protocol,
-        host: HOST.to_owned(),
-        port: case.port,
         port_explicit: case.port != case.protocol.default_port(case.security),
-        security: case.security,
-        auth: case.auth,
-        username: case.username.clone(),
-        password: PasswordSource::Literal(Secret::new(PASSWORD)),
-        ca_file: None,
         allow_plaintext_auth: case.allow_plaintext,
         relay_probe_rcpt: (case.protocol == Protocol::Smtp).then(|| "probe@example.net".into()),
+        ..ServerSettings::new(case.protocol, HOST, case.port, case.security)
+            .with_auth(case.auth)
+            .with_username(&case.username)
+            .with_password(PasswordSource::Literal(Secret::new(PASSWORD)))
     };
     let mut account = Account {
         name: "hostile".into(),

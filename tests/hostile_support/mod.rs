@@ -26,6 +26,29 @@ pub const USER: &str = "alice@hostile.test";
 /// route, so a connection there lands on the tripwire.
 pub const REFERRED_HOST: &str = "imap2.hostile.test";
 
+/// An SMTP server's greeting and its answer to EHLO: one `250` line per
+/// extension after its name.
+pub fn smtp_ehlo(extensions: &[&str]) -> Script {
+    let mut script = Script::new()
+        .line(format!("220 {HOST} ESMTP"))
+        .expect("EHLO ")
+        .line(format!("250-{HOST}"));
+    for (i, extension) in extensions.iter().enumerate() {
+        let sep = if i + 1 == extensions.len() { ' ' } else { '-' };
+        script = script.line(format!("250{sep}{extension}"));
+    }
+    script
+}
+
+/// An IMAP server's greeting and its answer to `a1 CAPABILITY`.
+pub fn imap_capability(greeting: &str, capabilities: &str) -> Script {
+    Script::new()
+        .line(greeting)
+        .expect("a1 CAPABILITY")
+        .line(format!("* CAPABILITY {capabilities}"))
+        .line("{tag} OK done")
+}
+
 /// Run `case`, print what happened (secrets masked), and check it.
 pub async fn play(case: Case) -> Outcome {
     let o = run(&case).await;

@@ -5,7 +5,7 @@
 use super::super::facts::{Facts, secure_ok};
 use super::super::wording::{self, quote};
 use super::super::{Build, Out, finding};
-use super::{move_to, serves_line};
+use super::{move_to, other_port, toward};
 use crate::account::{Protocol, Security, Service};
 use crate::catalogue::ids;
 use crate::evidence::{
@@ -93,8 +93,7 @@ pub(super) fn wrong_protocol(
         .alternative(|_| true)
         .or_else(|| f.published_alternative());
     if let Some(alt) = alt {
-        let (line, patch) = move_to(f, alt);
-        fnd = fnd.ev(serves_line(alt)).fix(line).patch(Some(patch));
+        fnd = toward(f, fnd, alt);
         if let Some(switch) = &switch {
             fnd = fnd.fix(format!(
                 "Or, if you meant to use {}, switch the protocol ({}).",
@@ -155,10 +154,7 @@ fn to_tls_same_port(f: &Facts, fnd: crate::finding::Finding) -> crate::finding::
         .filter(|o| o.endpoint.security == Security::Tls && o.serves_expected_protocol());
     let best = same.or_else(|| f.alternative(|p| p.endpoint.security == Security::Tls));
     match best {
-        Some(alt) => {
-            let (line, patch) = move_to(f, alt);
-            fnd.ev(serves_line(alt)).fix(line).patch(Some(patch))
-        }
+        Some(alt) => toward(f, fnd, alt),
         None => {
             let patch = SettingsPatch {
                 port: Some(f.want.port),
@@ -191,39 +187,24 @@ fn silent(f: &Facts, g: &Greeting, out: &mut Out) {
     if let Some(o) =
         other.filter(|o| o.endpoint.security == Security::Tls && o.serves_expected_protocol())
     {
-        let (line, patch) = move_to(f, o);
-        out.add(
-            finding(
-                f.service,
-                ids::TLS_MISMATCH,
-                Confidence::Certain,
-                format!("Port {port} expects TLS from the first byte"),
-            )
-            .ev(what)
-            .ev(serves_line(o))
-            .fix(line)
-            .patch(Some(patch)),
-        );
+        let fnd = finding(
+            f.service,
+            ids::TLS_MISMATCH,
+            Confidence::Certain,
+            format!("Port {port} expects TLS from the first byte"),
+        )
+        .ev(what);
+        out.add(toward(f, fnd, o));
         return;
     }
     if let Some(alt) = f.alternative(|p| p.endpoint.port != port) {
-        let (line, patch) = move_to(f, alt);
-        out.add(
-            finding(
-                f.service,
-                ids::WRONG_PORT,
-                Confidence::Likely,
-                format!(
-                    "Port {port} does not greet; {} serves {}",
-                    wording::port_mode(&alt.endpoint),
-                    f.proto()
-                ),
-            )
-            .ev(what.clone())
-            .ev(serves_line(alt))
-            .fix(line)
-            .patch(Some(patch)),
-        );
+        out.add(other_port(
+            f,
+            alt,
+            Confidence::Likely,
+            &format!("Port {port} does not greet"),
+            [what.clone()],
+        ));
     }
     if other.is_none() && g.kind == GreetingKind::Silence {
         out.add(
@@ -251,23 +232,14 @@ fn unrecognised(f: &Facts, g: &Greeting, out: &mut Out) {
     );
     match f.alternative(|p| p.endpoint.port != port) {
         Some(alt) => {
+            out.add(other_port(
+                f,
+                alt,
+                Confidence::Likely,
+                &format!("Port {port} runs another service"),
+                [what.clone()],
+            ));
             let (line, patch) = move_to(f, alt);
-            out.add(
-                finding(
-                    f.service,
-                    ids::WRONG_PORT,
-                    Confidence::Likely,
-                    format!(
-                        "Port {port} runs another service; {} serves {}",
-                        wording::port_mode(&alt.endpoint),
-                        f.proto()
-                    ),
-                )
-                .ev(what.clone())
-                .ev(serves_line(alt))
-                .fix(line.clone())
-                .patch(Some(patch.clone())),
-            );
             out.add(
                 finding(
                     f.service,
@@ -340,10 +312,7 @@ fn starttls(f: &Facts, s: &Session, out: &mut Out) {
     };
     let mut fnd = finding(f.service, ids::TLS_MISMATCH, confidence, title).ev(line);
     match f.alternative(|p: &EndpointProbe| p.endpoint.security == Security::Tls && secure_ok(p)) {
-        Some(alt) => {
-            let (line, patch) = move_to(f, alt);
-            fnd = fnd.ev(serves_line(alt)).fix(line).patch(Some(patch));
-        }
+        Some(alt) => fnd = toward(f, fnd, alt),
         None => {
             fnd = fnd.fix(format!(
                 "Ask your provider how to reach {} with encryption; mailfix will not send your password without it.",

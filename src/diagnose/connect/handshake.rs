@@ -4,9 +4,9 @@
 
 use super::super::facts::{Facts, secure_ok, works};
 use super::super::replies::greeting_protocol;
-use super::super::wording::{self, quote};
+use super::super::wording::quote;
 use super::super::{Build, Out, finding};
-use super::{move_to, secure_alternative, serves_line};
+use super::{other_port, secure_alternative, serves_line, toward};
 use crate::account::Security;
 use crate::catalogue::ids;
 use crate::evidence::HandshakeFailure;
@@ -62,39 +62,25 @@ pub(super) fn handshake_failed(f: &Facts, h: &HandshakeFailure, out: &mut Out) {
         return;
     }
     if let Some(alt) = f.alternative(|p| p.endpoint.port != port) {
-        let (line, patch) = move_to(f, alt);
-        out.add(
-            finding(
-                f.service,
-                ids::WRONG_PORT,
-                Confidence::Likely,
-                format!(
-                    "TLS fails on port {port}; {} serves {}",
-                    wording::port_mode(&alt.endpoint),
-                    f.proto()
-                ),
-            )
-            .ev(format!("{target}: {h}"))
-            .ev(serves_line(alt))
-            .fix(line)
-            .patch(Some(patch)),
-        );
+        out.add(other_port(
+            f,
+            alt,
+            Confidence::Likely,
+            &format!("TLS fails on port {port}"),
+            [format!("{target}: {h}")],
+        ));
     }
 }
 
 /// Fix for a port that speaks plain text where TLS was configured:
 /// implicit TLS elsewhere first (RFC 8314), else STARTTLS on this port.
-pub(super) fn plain_port_fix(
-    f: &Facts,
-    mut fnd: crate::finding::Finding,
-) -> crate::finding::Finding {
+fn plain_port_fix(f: &Facts, mut fnd: crate::finding::Finding) -> crate::finding::Finding {
     let tls_alt = f.alternative(|p| p.endpoint.security == Security::Tls && secure_ok(p));
     let here = f
         .other_mode()
         .filter(|o| o.endpoint.security == Security::Starttls && o.serves_expected_protocol());
     if let Some(alt) = tls_alt {
-        let (line, patch) = move_to(f, alt);
-        fnd = fnd.ev(serves_line(alt)).fix(line).patch(Some(patch));
+        fnd = toward(f, fnd, alt);
         if let Some(h) = here.filter(|h| works(h)) {
             fnd = fnd.fix(format!(
                 "Or keep port {} and set security to STARTTLS ({}).",
@@ -103,8 +89,7 @@ pub(super) fn plain_port_fix(
             ));
         }
     } else if let Some(h) = here.or_else(|| secure_alternative(f)) {
-        let (line, patch) = move_to(f, h);
-        fnd = fnd.ev(serves_line(h)).fix(line).patch(Some(patch));
+        fnd = toward(f, fnd, h);
     } else {
         fnd = fnd.fix(format!(
             "Ask your provider which port offers encryption for {}; mailfix will not send your password without it.",

@@ -13,9 +13,12 @@ mod ruled;
 mod tls_required;
 mod unanswered;
 
-use super::Out;
-pub(super) use super::alt::{move_to, secure_alternative, serves_line};
+pub(super) use super::alt::{move_to, move_to_log_in, secure_alternative, serves_line, toward};
 use super::facts::{Conn, Facts};
+use super::{Build, Out, finding, wording};
+use crate::catalogue::ids;
+use crate::evidence::EndpointProbe;
+use crate::finding::{Confidence, Finding};
 
 pub(super) fn check(f: &Facts, out: &mut Out) {
     if offline::check(f, out) {
@@ -30,4 +33,27 @@ pub(super) fn check(f: &Facts, out: &mut Out) {
         other => unanswered::check(f, other, out),
     }
     ruled::rule_outs(f, out);
+}
+
+/// Cause 5: the configured port fails as `problem` says ("Port 993 does
+/// not greet") while `alt`, another port, serves the protocol.
+pub(super) fn other_port(
+    f: &Facts,
+    alt: &EndpointProbe,
+    confidence: Confidence,
+    problem: &str,
+    evidence: impl IntoIterator<Item = String>,
+) -> Finding {
+    let fnd = finding(
+        f.service,
+        ids::WRONG_PORT,
+        confidence,
+        format!(
+            "{problem}; {} serves {}",
+            wording::port_mode(&alt.endpoint),
+            f.proto()
+        ),
+    )
+    .evs(evidence);
+    toward(f, fnd, alt)
 }

@@ -5,7 +5,7 @@ use super::super::facts::Facts;
 use super::super::replies::{self, RelayVerdict};
 use super::super::wording;
 use super::super::{Build, Out, finding};
-use super::{move_to, secure_alternative, serves_line};
+use super::{secure_alternative, toward};
 use crate::account::Security;
 use crate::catalogue::ids;
 use crate::evidence::{LoginOutcome, LoginSkip};
@@ -100,8 +100,7 @@ pub(super) fn check(f: &Facts, out: &mut Out) {
     .evs(likely);
     match alternative {
         Some(alt) => {
-            let (line, patch) = move_to(f, alt);
-            fnd = fnd.ev(serves_line(alt)).fix(line).patch(Some(patch));
+            fnd = toward(f, fnd, alt);
         }
         None if starttls_offered => {
             let patch = SettingsPatch {

@@ -1,11 +1,11 @@
 //! The configured server could not be reached: its name did not resolve
 //! (cause 2), or no connection came up (causes 2, 3, 5, 7).
 
-use super::super::facts::{Conn, Facts, HostDns, conn, publisher_phrase};
+use super::super::facts::{Conn, Facts, HostDns, conn};
 use super::super::wording::{self, list};
 use super::super::{Build, Out, finding, intercept};
-use super::{move_to, serves_line};
-use crate::account::{AuthMech, Protocol};
+use super::{move_to, move_to_log_in, other_port, serves_line};
+use crate::account::Protocol;
 use crate::catalogue::ids;
 use crate::evidence::EndpointProbe;
 use crate::finding::Confidence;
@@ -55,12 +55,7 @@ fn with_published(
     otherwise: &str,
 ) -> crate::finding::Finding {
     if let Some(alt) = f.published_alternative() {
-        let record = f
-            .published_hosts
-            .iter()
-            .find(|p| p.host == alt.endpoint.host)
-            .map(publisher_phrase)
-            .unwrap_or_else(|| "DNS".to_owned());
+        let record = f.published_by(&alt.endpoint.host);
         let (line, patch) = move_to(f, alt);
         fnd = fnd
             .ev(format!(
@@ -114,10 +109,7 @@ pub(super) fn check(f: &Facts, state: Conn, out: &mut Out) {
                 .collect();
             let (fix, patch) = match alt {
                 Some(a) => {
-                    let (line, mut patch) = move_to(f, a);
-                    if f.server.auth == AuthMech::None {
-                        patch.auth = Some(AuthMech::Auto);
-                    }
+                    let (line, patch) = move_to_log_in(f, a);
                     (line, Some(patch))
                 }
                 None => (
@@ -156,23 +148,15 @@ pub(super) fn check(f: &Facts, state: Conn, out: &mut Out) {
             Conn::TimedOut => (Confidence::Likely, "silent"),
             _ => (Confidence::Likely, "unreachable"),
         };
-        let (line, patch) = move_to(f, alt);
-        out.add(
-            finding(
-                svc,
-                ids::WRONG_PORT,
-                confidence,
-                format!(
-                    "Port {port} is {what}; {} serves {}",
-                    wording::port_mode(&alt.endpoint),
-                    f.proto()
-                ),
-            )
-            .evs(cfg.clone())
-            .ev(serves_line(alt))
-            .fix(line)
-            .patch(Some(patch.clone())),
+        let moved = other_port(
+            f,
+            alt,
+            confidence,
+            &format!("Port {port} is {what}"),
+            cfg.clone(),
         );
+        let patch = moved.patch.clone();
+        out.add(moved);
         if state == Conn::TimedOut {
             out.add(
                 finding(
@@ -186,7 +170,7 @@ pub(super) fn check(f: &Facts, state: Conn, out: &mut Out) {
                     "If you must use port {port}, ask whoever runs this network to let {} through.",
                     f.want.target()
                 ))
-                .patch(Some(patch)),
+                .patch(patch),
             );
         }
         return;
@@ -352,7 +336,7 @@ pub(super) fn check(f: &Facts, state: Conn, out: &mut Out) {
 
 /// Proxy variables and interception certificates: signs of a network that
 /// only lets some traffic through.
-pub(super) fn proxy_and_interception(f: &Facts) -> Vec<String> {
+fn proxy_and_interception(f: &Facts) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(net) = f.local_start() {
         for p in net.proxies.iter().take(3) {

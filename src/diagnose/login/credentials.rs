@@ -2,7 +2,7 @@
 //! wrong server.
 
 use super::super::alt::{move_to, serves_line};
-use super::super::facts::{Facts, publisher_phrase};
+use super::super::facts::Facts;
 use super::super::wording::quote;
 use super::super::{Build, Out, finding};
 use crate::account::{AuthMech, PasswordSource};
@@ -92,7 +92,7 @@ pub(super) fn hints(f: &Facts, mut fnd: Finding) -> Finding {
 
 /// The best published host (SRV when `srv`, else MX) other than the
 /// configured one that serves the protocol.
-pub(super) fn best_published<'a>(f: &Facts<'a>, srv: bool) -> Option<&'a EndpointProbe> {
+fn best_published<'a>(f: &Facts<'a>, srv: bool) -> Option<&'a EndpointProbe> {
     f.published
         .iter()
         .copied()
@@ -111,12 +111,7 @@ pub(super) fn wrong_server(
     answered: &str,
     out: &mut Out,
 ) {
-    let record = f
-        .published_hosts
-        .iter()
-        .find(|p| p.host == alt.endpoint.host)
-        .map(publisher_phrase)
-        .unwrap_or_else(|| "DNS".to_owned());
+    let record = f.published_by(&alt.endpoint.host);
     let (line, patch) = move_to(f, alt);
     out.add(
         finding(
@@ -143,7 +138,7 @@ pub(super) fn wrong_server(
 /// configured host's nor the address's.
 /// Only a configured host *name* can be compared; names of machines on a
 /// private network (`.local`, `.internal`, …) say nothing about domains.
-pub(super) fn foreign_name(f: &Facts, s: &Session) -> Option<String> {
+fn foreign_name(f: &Facts, s: &Session) -> Option<String> {
     if crate::plan::is_ip_literal(&f.want.host) {
         return None;
     }

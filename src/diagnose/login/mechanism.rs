@@ -1,6 +1,6 @@
 //! Login cause 2: the login method is not one the server takes.
 
-use super::super::alt::move_to;
+use super::super::alt::move_to_log_in;
 use super::super::facts::Facts;
 use super::super::replies::{self, AuthVerdict};
 use super::super::wording::list;
@@ -31,12 +31,7 @@ pub(super) fn spoken(offered: &[String], not: Option<AuthMech>) -> Option<AuthMe
 }
 
 /// Fix and patch for a mechanism problem, given what the server offers.
-pub(super) fn mech_fix(
-    f: &Facts,
-    mut fnd: Finding,
-    offered: &[String],
-    used: Option<AuthMech>,
-) -> Finding {
+fn mech_fix(f: &Facts, mut fnd: Finding, offered: &[String], used: Option<AuthMech>) -> Finding {
     if oauth_only(offered) {
         let patch = offered
             .iter()
@@ -74,7 +69,7 @@ pub(super) fn mech_fix(
     fnd
 }
 
-pub(super) fn offered_line(offered: &[String], encrypted: bool) -> String {
+fn offered_line(offered: &[String], encrypted: bool) -> String {
     let when = if encrypted { " (after encryption)" } else { "" };
     if offered.is_empty() {
         format!("the server offers no login method at all{when}")
@@ -166,10 +161,7 @@ pub(super) fn skipped(f: &Facts, s: &Session, skip: &LoginSkip, out: &mut Out) {
                     .is_some_and(|c| !c.auth.is_empty())
             }) {
                 Some(alt) => {
-                    let (line, mut patch) = move_to(f, alt);
-                    if f.server.auth == AuthMech::None {
-                        patch.auth = Some(AuthMech::Auto);
-                    }
+                    let (line, patch) = move_to_log_in(f, alt);
                     fnd = fnd
                         .ev(format!("{} offers login", alt.endpoint.target()))
                         .fix(line)

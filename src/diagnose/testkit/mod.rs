@@ -8,16 +8,24 @@ pub use ep::*;
 use std::path::PathBuf;
 
 use crate::account::{
-    Account, AuthMech, PasswordSource, Protocol, Security, ServerSettings, Service, StoreFormat,
+    Account, PasswordSource, Protocol, Security, ServerSettings, Service, StoreFormat,
 };
 use crate::catalogue::CauseId;
 use crate::evidence::{
     Attempt, AttemptOutcome, CertSummary, DnsAnswer, DnsLookup, DnsOutcome, Enhanced, Interface,
-    LocalNet, PinCheck, RecordKind, Reply, Report, Role, Space, StabilityProbe, Status, StoreCheck,
-    StoreProblem, TlsOutcome, WriteTest,
+    LocalNet, PinCheck, Publisher, RecordKind, Reply, Report, Role, Space, StabilityProbe, Status,
+    StoreCheck, StoreProblem, TlsOutcome, WriteTest,
 };
 use crate::finding::{Confidence, Diagnosis, Finding};
 use crate::secret::Secret;
+
+// Shorthands for the tables.
+pub const IN: Service = Service::Incoming;
+pub const OUT: Service = Service::Outgoing;
+pub const ST: Service = Service::Store;
+pub const IMAP: Protocol = Protocol::Imap;
+pub const POP3: Protocol = Protocol::Pop3;
+pub const SMTP: Protocol = Protocol::Smtp;
 
 pub const HOST: &str = "mail.example.org";
 pub const IP: &str = "192.0.2.7";
@@ -36,19 +44,9 @@ pub fn hello(protocol: Protocol) -> &'static str {
 }
 
 pub fn settings(protocol: Protocol, host: &str, port: u16, security: Security) -> ServerSettings {
-    ServerSettings {
-        protocol,
-        host: host.into(),
-        port,
-        port_explicit: true,
-        security,
-        auth: AuthMech::Auto,
-        username: EMAIL.into(),
-        password: PasswordSource::Literal(Secret::new("correct horse")),
-        ca_file: None,
-        allow_plaintext_auth: false,
-        relay_probe_rcpt: None,
-    }
+    ServerSettings::new(protocol, host, port, security)
+        .with_username(EMAIL)
+        .with_password(PasswordSource::Literal(Secret::new("correct horse")))
 }
 
 // ---- replies -------------------------------------------------------------
@@ -199,6 +197,12 @@ impl Rb {
         self
     }
 
+    /// The same outcome for `host`'s A and AAAA questions.
+    pub fn addr_dns(self, host: &str, outcome: DnsOutcome) -> Self {
+        self.dns(host, RecordKind::A, outcome.clone())
+            .dns(host, RecordKind::Aaaa, outcome)
+    }
+
     pub fn resolves(self, host: &str, ip: &str) -> Self {
         self.dns(
             host,
@@ -219,6 +223,32 @@ impl Rb {
                 target: format!("{target}."),
             }]),
         )
+    }
+
+    /// The SRV record `label.example.org` naming `host:port`, and a
+    /// healthy probe of that published endpoint.
+    pub fn srv_serving(
+        self,
+        label: &str,
+        protocol: Protocol,
+        host: &str,
+        port: u16,
+        security: Security,
+    ) -> Self {
+        let service = match protocol {
+            Protocol::Smtp => Service::Outgoing,
+            Protocol::Imap | Protocol::Pop3 => Service::Incoming,
+        };
+        self.srv(&format!("{label}.example.org"), port, host)
+            .ep(publ(
+                service,
+                Publisher::Srv(label.into()),
+                protocol,
+                host,
+                port,
+                security,
+            )
+            .healthy())
     }
 
     pub fn mx(self, domain: &str, host: &str) -> Self {
@@ -415,6 +445,42 @@ pub fn ruled(d: &Diagnosis, service: Service, cause: CauseId) -> Option<String> 
         .iter()
         .find(|r| r.service == service && r.cause == cause)
         .map(|r| r.reason.clone())
+}
+
+/// Assert `cause` is ruled out for `service` with a reason holding `needle`.
+pub fn ruled_with(d: &Diagnosis, service: Service, cause: CauseId, needle: &str) {
+    let reason = ruled(d, service, cause)
+        .unwrap_or_else(|| panic!("{cause} not ruled out for {service}: {d:#?}"));
+    assert!(
+        reason.contains(needle),
+        "{cause}: {reason:?} lacks {needle:?}"
+    );
+}
+
+/// Assert the top finding is `cause` for `service` at `confidence`, with
+/// an evidence line holding `evidence` and the patch described as
+/// `patch`; returns it.
+pub fn assert_top(
+    d: &Diagnosis,
+    service: Service,
+    cause: CauseId,
+    confidence: Confidence,
+    evidence: &str,
+    patch: Option<&str>,
+) -> Finding {
+    let t = top(d);
+    assert_eq!(
+        (t.service, t.cause, t.confidence),
+        (service, cause, confidence),
+        "{d:#?}"
+    );
+    has_line(&t.evidence, evidence);
+    assert_eq!(
+        t.patch.as_ref().map(|p| p.describe()).as_deref(),
+        patch,
+        "{t:#?}"
+    );
+    t
 }
 
 pub fn top(d: &Diagnosis) -> Finding {

@@ -2,13 +2,11 @@
 
 use rstest::rstest;
 
-use crate::account::{Service, StoreFormat};
+use crate::account::StoreFormat;
 use crate::catalogue::{CauseId, ids};
 use crate::diagnose::testkit::*;
 use crate::evidence::{StoreCheck, StoreProblem, WriteErrorKind, WriteTest};
 use crate::finding::Confidence::{self, *};
-
-const ST: Service = Service::Store;
 
 fn with(f: impl FnOnce(&mut StoreCheck)) -> Rb {
     let mut c = healthy_store();

@@ -31,8 +31,10 @@ use std::fmt::Write as _;
 
 use crate::account::{Account, PasswordSource};
 use crate::evidence::Report;
-use crate::finding::{Confidence, Diagnosis, Finding};
+use crate::finding::{Diagnosis, Finding};
 use crate::secret::MASK;
+
+use super::{hedge, problem_count};
 
 pub use escape::{code, text};
 pub use meta::{ReportMeta, utc_timestamp};
@@ -88,7 +90,7 @@ fn verdict(diagnosis: &Diagnosis) -> String {
     if diagnosis.is_ok() {
         return "no problem found".into();
     }
-    let n = diagnosis.findings.len() + diagnosis.notes.iter().filter(|n| n.problem).count();
+    let n = problem_count(diagnosis);
     format!("{n} problem{} found", if n == 1 { "" } else { "s" })
 }
 
@@ -103,17 +105,13 @@ fn findings(out: &mut String, diagnosis: &Diagnosis) {
 }
 
 fn finding_block(out: &mut String, n: usize, finding: &Finding) {
-    let confidence = match finding.confidence {
-        Confidence::Certain => "",
-        Confidence::Likely => " (likely)",
-        Confidence::Possible => " (possible)",
-    };
     let _ = writeln!(
         out,
-        "\n#### {n}. {} · {}: {}{confidence}\n",
+        "\n#### {n}. {} · {}: {}{}\n",
         session::capitalised(finding.service.as_str()),
         text(&finding.cause.to_string()),
         text(finding.cause.title()),
+        hedge(finding.confidence),
     );
     let _ = writeln!(out, "{}", text(&finding.title));
     list(out, "Evidence", &finding.evidence);

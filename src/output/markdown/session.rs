@@ -112,7 +112,9 @@ fn tls_line(tls: &TlsOutcome) -> String {
             let pin = match pin {
                 PinCheck::NotPinned => "not seen before".to_string(),
                 PinCheck::Same => "same certificate as at the last good check".to_string(),
-                PinCheck::Changed { previous_sha256 } => format!(
+                PinCheck::Changed {
+                    previous_sha256, ..
+                } => format!(
                     "a different certificate than at the last good check (was SHA-256 {previous_sha256})"
                 ),
                 PinCheck::Unavailable(why) => format!("pins unavailable: {why}"),

@@ -7,7 +7,7 @@ use crate::evidence::{
     ConnectOutcome, DnsAnswer, DnsLookup, DnsOutcome, Endpoint, EndpointProbe, Publisher,
     RecordKind, TlsOutcome,
 };
-use crate::plan::{normalise_host, srv_labels};
+use crate::plan::{mx_hosts, normalise_host, srv_labels, srv_targets};
 
 /// Hosts looked at: the SRV targets and the first MX hosts, at most this many.
 pub const MAX_HOSTS: usize = 4;
@@ -84,30 +84,16 @@ pub fn candidates(lookups: &[DnsLookup]) -> Vec<Candidate> {
         else {
             continue;
         };
-        for answer in answers {
-            let DnsAnswer::Srv {
-                priority,
-                port,
-                target,
-                ..
-            } = answer
-            else {
-                continue;
-            };
-            let host = normalise_host(target);
-            // RFC 2782: a target of "." means "not offered here".
-            if host.is_empty() || *port == 0 {
-                continue;
-            }
+        for (priority, port, host) in srv_targets(answers) {
             published.push((
                 protocol,
                 host.clone(),
-                *port,
+                port,
                 security,
                 lookup.name.clone(),
-                *priority,
+                priority,
             ));
-            srv.push((*priority, host, label.to_owned()));
+            srv.push((priority, host, label.to_owned()));
         }
     }
     srv.sort();
@@ -116,25 +102,16 @@ pub fn candidates(lookups: &[DnsLookup]) -> Vec<Candidate> {
             hosts.push((host, Publisher::Srv(label)));
         }
     }
-    let mut mx: Vec<(u16, String)> = lookups
-        .iter()
-        .filter(|l| l.kind == RecordKind::Mx)
-        .filter_map(|l| match &l.outcome {
-            DnsOutcome::Found(answers) => Some(answers),
-            _ => None,
-        })
-        .flatten()
-        .filter_map(|a| match a {
-            DnsAnswer::Mx {
-                preference,
-                exchange,
-            } => Some((*preference, normalise_host(exchange))),
-            _ => None,
-        })
-        // RFC 7505 null MX: the domain takes no mail.
-        .filter(|(_, host)| !host.is_empty())
-        .collect();
-    mx.sort();
+    let mx = mx_hosts(
+        lookups
+            .iter()
+            .filter(|l| l.kind == RecordKind::Mx)
+            .filter_map(|l| match &l.outcome {
+                DnsOutcome::Found(answers) => Some(answers),
+                _ => None,
+            })
+            .flatten(),
+    );
     for (_, host) in mx.into_iter().take(MX_HOSTS) {
         if !hosts.iter().any(|(h, _)| *h == host) {
             hosts.push((host, Publisher::Mx));

@@ -30,7 +30,7 @@ pub(super) fn system() -> Result<(ResolverConfig, ResolverOpts, String), DnsSetu
 }
 
 /// "system (10.0.0.1, 2001:db8::53)": the system's name servers, once each.
-pub(super) fn describe_system(config: &ResolverConfig) -> String {
+fn describe_system(config: &ResolverConfig) -> String {
     let mut ips: Vec<String> = Vec::new();
     for server in config.name_servers() {
         let ip = server.ip.to_string();

@@ -128,6 +128,28 @@ impl Ctx {
         f(&mut lock(&self.report))
     }
 
+    /// A step with a new id, not sent yet.
+    pub fn new_step(
+        &self,
+        kind: StepKind,
+        service: Option<Service>,
+        target: impl Into<String>,
+        primary: bool,
+        status: StepStatus,
+        detail: impl Into<String>,
+    ) -> Step {
+        Step {
+            id: StepId(self.next_step.fetch_add(1, Ordering::Relaxed)),
+            service,
+            kind,
+            target: target.into(),
+            primary,
+            status,
+            detail: detail.into(),
+            ms: None,
+        }
+    }
+
     /// Start a step: sends it as `Running` and returns its handle.
     pub fn step(
         &self,
@@ -136,16 +158,7 @@ impl Ctx {
         target: impl Into<String>,
         primary: bool,
     ) -> StepRun {
-        let step = Step {
-            id: StepId(self.next_step.fetch_add(1, Ordering::Relaxed)),
-            service,
-            kind,
-            target: target.into(),
-            primary,
-            status: StepStatus::Running,
-            detail: String::new(),
-            ms: None,
-        };
+        let step = self.new_step(kind, service, target, primary, StepStatus::Running, "");
         self.emit(EventBody::Step(step.clone()));
         StepRun {
             step,
@@ -162,22 +175,8 @@ impl Ctx {
         primary: bool,
         detail: impl Into<String>,
     ) {
-        let step = Step {
-            id: StepId(self.next_step.fetch_add(1, Ordering::Relaxed)),
-            service,
-            kind,
-            target: target.into(),
-            primary,
-            status: StepStatus::Skipped,
-            detail: detail.into(),
-            ms: None,
-        };
+        let step = self.new_step(kind, service, target, primary, StepStatus::Skipped, detail);
         self.emit(EventBody::Step(step));
-    }
-
-    /// A new step id (for steps whose events are built elsewhere).
-    pub fn new_step_id(&self) -> StepId {
-        StepId(self.next_step.fetch_add(1, Ordering::Relaxed))
     }
 
     /// The cell of one DNS question; the first caller asks, later callers

@@ -46,7 +46,7 @@ async fn ask(ctx: &Ctx, name: &str, kind: RecordKind, requester: Option<Service>
 }
 
 /// The service a question serves and whether it is on the configured path.
-pub(crate) fn step_meta(
+fn step_meta(
     plan: &Plan,
     name: &str,
     kind: RecordKind,
@@ -120,24 +120,12 @@ fn answer_text(answer: &DnsAnswer) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::account::{Account, AuthMech, PasswordSource, Protocol, Security, ServerSettings};
+    use crate::account::{Account, Protocol, Security, ServerSettings};
     use crate::plan::{Limits, Scope, plan};
     use rstest::rstest;
 
     fn server(protocol: Protocol, host: &str, port: u16) -> ServerSettings {
-        ServerSettings {
-            protocol,
-            host: host.into(),
-            port,
-            port_explicit: true,
-            security: Security::Tls,
-            auth: AuthMech::Auto,
-            username: "a@example.org".into(),
-            password: PasswordSource::Unset,
-            ca_file: None,
-            allow_plaintext_auth: false,
-            relay_probe_rcpt: None,
-        }
+        ServerSettings::new(protocol, host, port, Security::Tls).with_username("a@example.org")
     }
 
     fn the_plan() -> Plan {

@@ -12,7 +12,7 @@ use futures::future::join_all;
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, watch};
 
-use crate::event::{EventBody, Step, StepKind, StepStatus};
+use crate::event::{EventBody, StepKind, StepStatus};
 use crate::evidence::{
     ConnectAttempt, ConnectOutcome, Depth, EndpointProbe, Observation, Phase, RecordKind, Role,
     Session, SessionEnd,
@@ -189,16 +189,14 @@ fn step_detail(spec: &EndpointSpec, detail: &str) -> String {
 }
 
 async fn connect_one(ctx: &Ctx, spec: &EndpointSpec, addr: SocketAddr) -> Connected {
-    let mut step = Step {
-        id: ctx.new_step_id(),
-        service: Some(spec.service),
-        kind: StepKind::Connect,
-        target: spec.endpoint.target(),
-        primary: spec.role == Role::Configured,
-        status: StepStatus::Running,
-        detail: step_detail(spec, ""),
-        ms: None,
-    };
+    let mut step = ctx.new_step(
+        StepKind::Connect,
+        Some(spec.service),
+        spec.endpoint.target(),
+        spec.role == Role::Configured,
+        StepStatus::Running,
+        step_detail(spec, ""),
+    );
     ctx.emit(EventBody::Step(step.clone()));
     let started = tokio::time::Instant::now();
     let limit = ctx.wait_limit();
@@ -214,7 +212,7 @@ async fn connect_one(ctx: &Ctx, spec: &EndpointSpec, addr: SocketAddr) -> Connec
     (connected.attempt, connected.stream)
 }
 
-pub(crate) fn connect_status(outcome: &ConnectOutcome) -> StepStatus {
+fn connect_status(outcome: &ConnectOutcome) -> StepStatus {
     match outcome {
         ConnectOutcome::Connected => StepStatus::Ok,
         ConnectOutcome::TimedOut => StepStatus::TimedOut,

@@ -108,7 +108,7 @@ pub(crate) async fn store(ctx: Arc<Ctx>, settings: StoreSettings) {
     }
 }
 
-pub(crate) fn store_summary(check: &StoreCheck) -> (StepStatus, String) {
+fn store_summary(check: &StoreCheck) -> (StepStatus, String) {
     let free = check
         .space
         .map(|s| format!("{} free", human_bytes(s.free_bytes)));

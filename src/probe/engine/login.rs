@@ -59,7 +59,7 @@ async fn resolve(
 }
 
 /// Why no password: none configured, or the source failed (and how).
-pub(crate) fn skip_for(err: &PasswordError) -> LoginSkip {
+fn skip_for(err: &PasswordError) -> LoginSkip {
     match err {
         PasswordError::Unset => LoginSkip::NoPassword,
         PasswordError::ForbiddenCharacters => LoginSkip::ForbiddenCharacters,
@@ -69,7 +69,7 @@ pub(crate) fn skip_for(err: &PasswordError) -> LoginSkip {
 
 /// An outside address for the relay test, in a reserved example domain
 /// that is not the account's own (nor a parent of it).
-pub(crate) fn default_relay_rcpt(email: &str) -> String {
+fn default_relay_rcpt(email: &str) -> String {
     let own = email_domain(email).unwrap_or_default();
     let domain = RELAY_DOMAINS
         .iter()
@@ -110,19 +110,12 @@ mod tests {
             name: "t".into(),
             email: "alice@example.org".into(),
             incoming: None,
-            outgoing: Some(ServerSettings {
-                protocol: Protocol::Smtp,
-                host: "smtp.example.org".into(),
-                port: 587,
-                port_explicit: false,
-                security: Security::Starttls,
-                auth,
-                username: "alice".into(),
-                password,
-                ca_file: None,
-                allow_plaintext_auth: false,
-                relay_probe_rcpt: None,
-            }),
+            outgoing: Some(
+                ServerSettings::standard(Protocol::Smtp, "smtp.example.org", Security::Starttls)
+                    .with_auth(auth)
+                    .with_username("alice")
+                    .with_password(password),
+            ),
             store: None,
         }
     }

@@ -43,7 +43,10 @@ enum Ending {
     Cancelled,
 }
 
-pub(crate) async fn run(
+/// Carry out `plan`, sending progress to `events` (each tagged with
+/// `run`), until done, the deadline, or `cancel`. Dropped receivers are
+/// fine: the run goes on and still returns its report.
+pub async fn run(
     plan: Plan,
     options: ProbeOptions,
     run: RunId,

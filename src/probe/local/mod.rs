@@ -63,7 +63,7 @@ const PROXY_VARS: &[&str] = &[
 ];
 
 /// The proxy settings among `vars`, credentials removed, sorted by name.
-pub fn proxies_from(vars: impl IntoIterator<Item = (String, String)>) -> Vec<ProxyVar> {
+fn proxies_from(vars: impl IntoIterator<Item = (String, String)>) -> Vec<ProxyVar> {
     let mut out: Vec<ProxyVar> = vars
         .into_iter()
         .filter(|(name, value)| {
@@ -79,7 +79,7 @@ pub fn proxies_from(vars: impl IntoIterator<Item = (String, String)>) -> Vec<Pro
 }
 
 /// `http://user:pw@proxy:3128` → `http://proxy:3128`.
-pub fn strip_credentials(value: &str) -> String {
+fn strip_credentials(value: &str) -> String {
     let (scheme, rest) = match value.find("://") {
         Some(i) => value.split_at(i + 3),
         None => ("", value),

@@ -136,6 +136,7 @@ fn a_renewal_by_the_same_issuer_replaces_the_pin() {
             "CN=CA",
             PinCheck::Changed {
                 previous_sha256: "aa".into(),
+                previous_issuer: "CN=CA".into(),
             },
         ),
         accepted(),
@@ -154,6 +155,7 @@ fn a_certificate_from_another_issuer_keeps_the_old_pin() {
             "CN=Other CA",
             PinCheck::Changed {
                 previous_sha256: "aa".into(),
+                previous_issuer: "CN=CA".into(),
             },
         ),
         accepted(),

@@ -6,7 +6,7 @@ use super::run::Run;
 use crate::account::{AuthMech, Protocol, Security, Service};
 use crate::event::{StepKind, StepStatus};
 use crate::evidence::{
-    Depth, LoginOutcome, LoginSkip, MailboxOutcome, Phase, Reply, SessionEnd, Status,
+    Depth, LoginOutcome, LoginSkip, MailboxOutcome, Phase, Reply, SessionEnd, Status, TlsOutcome,
 };
 use crate::probe::auth::{self, Framing};
 use crate::probe::line::LineError;
@@ -77,7 +77,11 @@ impl<'p> Run<'_, 'p> {
                 return Err(LoginSkip::WouldBePlaintext);
             }
         }
-        if self.pin_alarm {
+        if self
+            .session
+            .tls_outcome()
+            .is_some_and(TlsOutcome::pin_alarm)
+        {
             return Err(LoginSkip::CertificateChanged);
         }
         let caps = self

@@ -18,9 +18,6 @@ pub(super) struct Run<'w, 'p> {
     pub tls: &'p TlsClient,
     pub tags: Tags,
     pub phase: Phase,
-    /// The certificate changed since the last good check and another
-    /// authority issued it.
-    pub pin_alarm: bool,
     started: Instant,
     open_step: Option<(StepKind, Instant)>,
 }
@@ -40,7 +37,6 @@ impl<'w, 'p> Run<'w, 'p> {
             tls,
             tags: Tags::default(),
             phase: Phase::Connect,
-            pin_alarm: false,
             started,
             open_step: None,
         }

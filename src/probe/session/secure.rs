@@ -20,8 +20,6 @@ impl Run<'_, '_> {
         let host = self.params.endpoint.host.clone();
         match self.wire.start_tls(self.tls, &host).await {
             Ok(est) => {
-                let (pin, alarm) = check_pin(self.params.pin.as_ref(), &est.cert);
-                self.pin_alarm = alarm;
                 self.note(format!(
                     "TLS {} {}; certificate for {} from {} verified",
                     est.version,
@@ -29,16 +27,18 @@ impl Run<'_, '_> {
                     est.cert.names.join(", "),
                     est.cert.issuer
                 ));
-                if alarm {
-                    self.note("the certificate differs from the one pinned at the last good check, and another authority issued it");
-                }
-                self.done(StepStatus::Ok, est.version.clone());
-                Ok(TlsOutcome::Verified {
+                let version = est.version.clone();
+                let verified = TlsOutcome::Verified {
+                    pin: check_pin(self.params.pin.as_ref(), &est.cert),
                     version: est.version,
                     cipher: est.cipher,
                     cert: est.cert,
-                    pin,
-                })
+                };
+                if verified.pin_alarm() {
+                    self.note("the certificate differs from the one pinned at the last good check, and another authority issued it");
+                }
+                self.done(StepStatus::Ok, version);
+                Ok(verified)
             }
             Err(outcome) => {
                 let phase = Phase::TlsHandshake;

@@ -53,7 +53,7 @@ pub async fn check(settings: &StoreSettings, space_override: Option<Space>) -> S
 }
 
 /// The same, on the calling thread (it blocks on the filesystem).
-pub fn check_blocking(settings: &StoreSettings, space_override: Option<Space>) -> StoreCheck {
+fn check_blocking(settings: &StoreSettings, space_override: Option<Space>) -> StoreCheck {
     let path = settings.path.clone();
     let mut walk = Walk::default();
     let space = space_override.or_else(|| free_space(&path));

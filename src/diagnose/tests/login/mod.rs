@@ -1,216 +1,16 @@
 //! Login causes 1–5.
 
+mod scenes;
+
 use rstest::rstest;
 
 use crate::account::{AuthMech, Protocol, Security, Service};
 use crate::catalogue::{CauseId, ids};
 use crate::diagnose::testkit::*;
-use crate::evidence::{
-    CertProblem, LoginSkip, MailboxOutcome, Phase, PinCheck, Publisher, Reply, SessionEnd,
-    StarttlsOutcome, Status, TlsOutcome,
-};
+use crate::evidence::{CertProblem, LoginSkip, Status};
 use crate::finding::Confidence::{self, *};
 
-const IN: Service = Service::Incoming;
-const OUT: Service = Service::Outgoing;
-const IMAP: Protocol = Protocol::Imap;
-const POP3: Protocol = Protocol::Pop3;
-
-/// The configured IMAP endpoint up to the capabilities, then `login`.
-fn imap_login(reply: Reply) -> Rb {
-    healthy_imap().ep(cfg(IN, IMAP, 993, Security::Tls)
-        .greet(IMAP_HELLO)
-        .caps(&["PLAIN", "LOGIN"], false)
-        .rejected(AuthMech::Plain, reply))
-}
-
-fn pop3_login(mech: AuthMech, reply: Reply) -> Rb {
-    healthy_pop3().ep(cfg(IN, POP3, 995, Security::Tls)
-        .greet(POP3_HELLO)
-        .caps(&["PLAIN"], false)
-        .caps_with(|c| c.user_pass = true)
-        .rejected(mech, reply))
-}
-
-fn smtp_login(reply: Reply) -> Rb {
-    healthy_smtp().ep(cfg(OUT, Protocol::Smtp, 587, Security::Starttls)
-        .greet(SMTP_HELLO)
-        .caps(&[], true)
-        .starttls_ok()
-        .rejected(AuthMech::Plain, reply))
-}
-
-fn imap_skip(skip: LoginSkip, auth: &[&str]) -> Rb {
-    healthy_imap().ep(cfg(IN, IMAP, 993, Security::Tls)
-        .greet(IMAP_HELLO)
-        .caps(auth, false)
-        .skipped(skip))
-}
-
-fn imap_tls(tls: TlsOutcome, skip: LoginSkip) -> Rb {
-    healthy_imap().ep(cfg(IN, IMAP, 993, Security::Tls).tls(tls).skipped(skip))
-}
-
-fn rejected_cert(problem: CertProblem, issuer: &str) -> TlsOutcome {
-    TlsOutcome::CertRejected {
-        problem,
-        cert: Some(cert("mx.elsewhere.example", issuer)),
-    }
-}
-
-fn pinned(changed_issuer: bool) -> Rb {
-    let tls = TlsOutcome::Verified {
-        version: "TLSv1.3".into(),
-        cipher: "TLS13_AES_128_GCM_SHA256".into(),
-        cert: cert(
-            HOST,
-            if changed_issuer {
-                "CN=Other CA"
-            } else {
-                "CN=R11, O=Let's Encrypt, C=US"
-            },
-        ),
-        pin: PinCheck::Changed {
-            previous_sha256: "aa11bb22cc33dd44ee55ff6600778899aa11bb22cc33dd44ee55ff6600778899"
-                .into(),
-        },
-    };
-    let e = cfg(IN, IMAP, 993, Security::Tls)
-        .tls(tls)
-        .greet(IMAP_HELLO)
-        .caps(&["PLAIN"], false);
-    let e = if changed_issuer {
-        e.skipped(LoginSkip::CertificateChanged)
-    } else {
-        e.login(crate::evidence::LoginOutcome::Accepted {
-            mechanism: AuthMech::Plain,
-        })
-        .mailbox(MailboxOutcome::Opened { messages: Some(1) })
-        .end(SessionEnd::Completed)
-    };
-    healthy_imap().ep(e)
-}
-
-/// `* BYE [REFERRAL …]` as the greeting: go elsewhere.
-fn referral_greeting() -> Rb {
-    healthy_imap()
-        .ep(cfg(IN, IMAP, 993, Security::Tls)
-            .greet("* BYE [REFERRAL imap://u@imap2.example.org/] Server moved")
-            .end(SessionEnd::Closed {
-                phase: Phase::Greeting,
-                reply: None,
-            }))
-        .edit(|r| {
-            let g = r
-                .endpoints
-                .iter_mut()
-                .find(|p| p.role == crate::evidence::Role::Configured)
-                .and_then(|p| p.session.as_mut())
-                .and_then(|s| s.greeting.as_mut())
-                .unwrap();
-            g.reply = Some(imap_r(Status::ImapBye, Some("REFERRAL"), "Server moved"));
-        })
-}
-
-fn injected() -> Rb {
-    healthy_imap()
-        .incoming(IMAP, 143, Security::Starttls)
-        .ep(cfg(IN, IMAP, 143, Security::Starttls)
-            .greet(IMAP_HELLO)
-            .caps_with(|c| {
-                c.starttls = true;
-                c.login_disabled = true;
-            })
-            .starttls(StarttlsOutcome::InjectedData { bytes: 31 })
-            .skipped(LoginSkip::WouldBePlaintext)
-            .end(SessionEnd::Stopped {
-                phase: Phase::Starttls,
-                reason: "data injected".into(),
-            }))
-        .ep(nb(IN, IMAP, 993, Security::Tls).healthy())
-}
-
-/// The domain's SRV record names another IMAP server, which answers;
-/// the configured one refuses the password.
-fn srv_elsewhere() -> Rb {
-    imap_login(imap_r(
-        Status::ImapNo,
-        Some("AUTHENTICATIONFAILED"),
-        "Authentication failed.",
-    ))
-    .mx("example.org", "mx.example.org")
-    .srv("_imaps._tcp.example.org", 993, "imap.provider.net")
-    .ep(publ(
-        IN,
-        Publisher::Srv("_imaps._tcp".into()),
-        IMAP,
-        "imap.provider.net",
-        993,
-        Security::Tls,
-    )
-    .healthy())
-}
-
-/// MX and SRV name the same other host; the engine probed it once, as
-/// whichever answer came first (here the MX). The SRV record still counts.
-fn srv_and_mx_elsewhere_probe_claimed_by_mx() -> Rb {
-    imap_login(imap_r(
-        Status::ImapNo,
-        Some("AUTHENTICATIONFAILED"),
-        "Authentication failed.",
-    ))
-    .mx("example.org", "imap.provider.net")
-    .srv("_imaps._tcp.example.org", 993, "imap.provider.net")
-    .ep(publ(
-        IN,
-        Publisher::Mx,
-        IMAP,
-        "imap.provider.net",
-        993,
-        Security::Tls,
-    )
-    .healthy())
-}
-
-fn mech_config() -> Rb {
-    imap_skip(
-        LoginSkip::MechanismNotOffered {
-            wanted: AuthMech::CramMd5,
-            offered: vec!["PLAIN".into(), "LOGIN".into()],
-        },
-        &["PLAIN", "LOGIN"],
-    )
-    .server(IN, |s| s.auth = AuthMech::CramMd5)
-}
-
-fn mx_elsewhere() -> Rb {
-    imap_login(imap_r(
-        Status::ImapNo,
-        Some("AUTHENTICATIONFAILED"),
-        "Authentication failed.",
-    ))
-    .mx("example.org", "mx.example.org")
-    .ep(publ(
-        IN,
-        Publisher::Mx,
-        IMAP,
-        "mx.example.org",
-        993,
-        Security::Tls,
-    )
-    .healthy())
-}
-
-fn bye_after_login() -> Rb {
-    healthy_imap().ep(cfg(IN, IMAP, 993, Security::Tls)
-        .greet(IMAP_HELLO)
-        .caps(&["PLAIN"], false)
-        .login(crate::evidence::LoginOutcome::Accepted { mechanism: AuthMech::Plain })
-        .end(SessionEnd::Closed {
-            phase: Phase::Mailbox,
-            reply: Some(imap_r(Status::ImapBye, None, "Maximum number of connections from user+IP exceeded (mail_max_userip_connections=10)")),
-        }))
-}
+use scenes::*;
 
 #[rstest]
 #[case::postfix_535(smtp_login(smtp_r(535, (5, 7, 8), "Error: authentication failed: authentication failure")), OUT, ids::BAD_CREDENTIALS, Certain, "`535 5.7.8 Error: authentication failed: authentication failure` to AUTH PLAIN", None)]
@@ -379,18 +179,13 @@ fn login_causes(
     #[case] evidence: &str,
     #[case] patch: Option<&str>,
 ) {
-    let d = scene.diagnose();
-    let t = top(&d);
-    assert_eq!(
-        (t.service, t.cause, t.confidence),
-        (service, cause, confidence),
-        "{d:#?}"
-    );
-    has_line(&t.evidence, evidence);
-    assert_eq!(
-        t.patch.as_ref().map(|p| p.describe()).as_deref(),
+    let t = assert_top(
+        &scene.diagnose(),
+        service,
+        cause,
+        confidence,
+        evidence,
         patch,
-        "{t:#?}"
     );
     assert!(!t.fix.is_empty());
 }
@@ -412,16 +207,8 @@ fn wrong_password_fixes_carry_the_hints() {
     has_line(&f.fix, "try alice@example.org");
     has_line(&f.fix, "`pass show mail`");
     has_line(&f.evidence, "mailfix logged in as `alice`");
-    assert!(
-        ruled(&d, IN, ids::MECH_NOT_OFFERED)
-            .unwrap()
-            .contains("offers PLAIN")
-    );
-    assert!(
-        ruled(&d, IN, ids::WRONG_SERVER)
-            .unwrap()
-            .contains("MX record of example.org")
-    );
+    ruled_with(&d, IN, ids::MECH_NOT_OFFERED, "offers PLAIN");
+    ruled_with(&d, IN, ids::WRONG_SERVER, "MX record of example.org");
 }
 
 #[test]
@@ -443,11 +230,7 @@ fn in_use_rules_out_a_wrong_password() {
     )
     .diagnose();
     assert!(get(&d, IN, ids::BAD_CREDENTIALS).is_none());
-    assert!(
-        ruled(&d, IN, ids::BAD_CREDENTIALS)
-            .unwrap()
-            .contains("[IN-USE]")
-    );
+    ruled_with(&d, IN, ids::BAD_CREDENTIALS, "[IN-USE]");
     // The close after the lock is not a second cause.
     assert!(get(&d, IN, ids::SERVER_DROPPED).is_none());
 }
@@ -519,11 +302,7 @@ fn a_certificate_from_an_interception_product_is_also_a_firewall() {
 #[test]
 fn a_sound_certificate_rules_out_the_alarm() {
     let d = healthy_imap().diagnose();
-    assert!(
-        ruled(&d, IN, ids::SECURITY_ALARM)
-            .unwrap()
-            .contains("valid for mail.example.org")
-    );
+    ruled_with(&d, IN, ids::SECURITY_ALARM, "valid for mail.example.org");
 }
 
 #[test]
@@ -575,6 +354,35 @@ fn a_certificate_change_skip_alone_still_alarms() {
     // The valid certificate alone would have ruled it out; found wins.
     assert!(ruled(&d, IN, ids::SECURITY_ALARM).is_none(), "{d:#?}");
     has_line(&f.evidence, "another authority issued it");
+}
+
+/// No password configured, so no login was due: the new issuer is still
+/// the alarm, told from the pin itself rather than from a skipped login.
+#[test]
+fn another_issuer_is_an_alarm_even_when_no_login_was_due() {
+    let d = pinned(true)
+        .edit(|r| {
+            let session = r
+                .endpoints
+                .iter_mut()
+                .find(|p| p.service == IN && p.role == crate::evidence::Role::Configured)
+                .and_then(|p| p.session.as_mut())
+                .unwrap();
+            session.login = Some(crate::evidence::LoginOutcome::Skipped(
+                LoginSkip::NoPassword,
+            ));
+        })
+        .diagnose();
+    let f = must(&d, IN, ids::SECURITY_ALARM);
+    assert_eq!(f.confidence, Likely, "{f:#?}");
+    has_line(
+        &f.evidence,
+        "the certificate seen at the last good check was issued by CN=R11, O=Let's Encrypt, C=US",
+    );
+    assert!(
+        !f.evidence.iter().any(|e| e.contains("because a different")),
+        "{f:#?}"
+    );
 }
 
 #[rstest]
