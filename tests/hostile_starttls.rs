@@ -239,6 +239,7 @@ fn referral_on_login() -> Case {
         ])
         .ends("completed")
         .finding(ids::WRONG_SERVER)
+        .shows("the server it points at is imap2.hostile.test")
 }
 
 /// A referral in the greeting (`* BYE [REFERRAL …]`).
@@ -249,6 +250,7 @@ fn referral_in_greeting() -> Case {
         .sent_tls(&[])
         .ends("closed in greeting")
         .finding(ids::WRONG_SERVER)
+        .shows("the server it points at is imap2.hostile.test")
 }
 
 #[rstest]

@@ -83,6 +83,10 @@ pub struct Reply {
     /// The human-readable text, already escaped for display, lines joined
     /// with a space.
     pub text: String,
+    /// The server an IMAP `[REFERRAL imap://…]` names (RFC 2221): host,
+    /// and `:port` when the URL gives one. The server's claim, never
+    /// followed.
+    pub referral: Option<String>,
 }
 
 impl Reply {
@@ -92,11 +96,18 @@ impl Reply {
             code: None,
             enhanced: None,
             text: text.into(),
+            referral: None,
         }
     }
 
     pub fn with_code(mut self, code: &str) -> Self {
         self.code = Some(code.to_ascii_uppercase());
+        self
+    }
+
+    pub fn with_referral(mut self, server: &str) -> Self {
+        self.code = Some("REFERRAL".into());
+        self.referral = Some(server.into());
         self
     }
 

@@ -91,8 +91,58 @@ fn status_response(rest: &str) -> Option<StatusResponse> {
     };
     let (code, code_args, text) = response_code(tail.trim_start());
     let mut reply = Reply::new(status, text);
+    if code.as_deref() == Some("REFERRAL") {
+        reply.referral = code_args.as_deref().and_then(referral_server);
+    }
     reply.code = code;
     Some(StatusResponse { reply, code_args })
+}
+
+/// The server of an IMAP URL (RFC 5092) in a `[REFERRAL]` code:
+/// `imap://user;AUTH=*@host:port/…` gives `host:port`. Only a plain host
+/// name, an IPv4 address or a bracketed IPv6 address is taken, so what a
+/// finding quotes is a server name and nothing else.
+pub fn referral_server(url: &str) -> Option<String> {
+    let first = url.split_ascii_whitespace().next()?;
+    let (scheme, rest) = first.split_once("://")?;
+    if !scheme.eq_ignore_ascii_case("imap") {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let server = authority.rsplit_once('@').map_or(authority, |(_, s)| s);
+    let (host, port) = match server.strip_prefix('[') {
+        Some(v6) => {
+            let (addr, tail) = v6.split_once(']')?;
+            if addr.is_empty()
+                || !addr
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+            {
+                return None;
+            }
+            (&server[..addr.len() + 2], tail.strip_prefix(':'))
+        }
+        None => match server.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (server, None),
+        },
+    };
+    let name_ok = |h: &str| {
+        !h.is_empty()
+            && h.len() <= 253
+            && h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    };
+    if !host.starts_with('[') && !name_ok(host) {
+        return None;
+    }
+    match port {
+        None | Some("") => Some(host.to_ascii_lowercase()),
+        Some(p) => {
+            let port: u16 = p.parse().ok()?;
+            Some(format!("{}:{port}", host.to_ascii_lowercase()))
+        }
+    }
 }
 
 /// The size of a literal announced at the end of `line` (`{N}`, `{N+}`,
@@ -265,11 +315,30 @@ mod tests {
         assert!(capabilities(&words).sasl_ir);
     }
 
+    #[rstest]
+    #[case::dovecot("imap://alice@imap2.example.org/", Some("imap2.example.org"))]
+    #[case::auth_and_port(
+        "imap://alice;AUTH=*@Mail.Example.ORG:1143/INBOX",
+        Some("mail.example.org:1143")
+    )]
+    #[case::no_user("imap://imap2.example.org", Some("imap2.example.org"))]
+    #[case::ipv6("imap://[2001:db8::1]:993/", Some("[2001:db8::1]:993"))]
+    #[case::two_urls("imap://a.example/ imap://b.example/", Some("a.example"))]
+    #[case::other_scheme("pop://alice@pop.example.org/", None)]
+    #[case::no_scheme("imap2.example.org", None)]
+    #[case::bad_port("imap://alice@imap2.example.org:99999/", None)]
+    #[case::escape_in_host("imap://alice@evil\\x1b[31m.example/", None)]
+    #[case::empty_host("imap://alice@/", None)]
+    fn referral_server_is_the_host_and_port(#[case] url: &str, #[case] want: Option<&str>) {
+        assert_eq!(referral_server(url).as_deref(), want);
+    }
+
     #[test]
     fn referral_keeps_url() {
         let (_, r, args) =
             tagged("a3 NO [REFERRAL imap://alice@imap2.example.org/] Log in on the other server");
         assert!(r.has_code("REFERRAL"));
+        assert_eq!(r.referral.as_deref(), Some("imap2.example.org"));
         assert_eq!(args.as_deref(), Some("imap://alice@imap2.example.org/"));
     }
 

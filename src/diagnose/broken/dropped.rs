@@ -35,8 +35,8 @@ pub(super) fn check(f: &Facts, out: &mut Out) {
         {
             return login::locked(f, line, explicit, delay, out);
         }
-        if g.reply.as_ref().is_some_and(|r| r.has_code("REFERRAL")) {
-            return login::referred(f, line, out);
+        if let Some(r) = g.reply.as_ref().filter(|r| r.has_code("REFERRAL")) {
+            return login::referred(f, line, r.referral.as_deref(), out);
         }
         out.add(
             finding(svc, ids::SERVER_DROPPED, Confidence::Likely, "The server turned the connection away at once")

@@ -143,7 +143,7 @@ fn rejected(f: &Facts, s: &Session, mech: AuthMech, reply: &Reply, out: &mut Out
             true,
         ),
         AuthVerdict::BadCredentials { explicit } => bad_credentials(f, s, mech, answered, explicit, out),
-        AuthVerdict::Referral => referred(f, answered, out),
+        AuthVerdict::Referral => referred(f, answered, reply.referral.as_deref(), out),
         AuthVerdict::Unclear => out.note(
             Some(svc),
             "The server did not accept mailfix's login command, without saying the password was wrong. No known cause fits.",
@@ -156,17 +156,24 @@ fn rejected(f: &Facts, s: &Session, mech: AuthMech, reply: &Reply, out: &mut Out
 /// The server sends the user to another server (an IMAP referral, at
 /// login or in its greeting). mailfix never follows it: a password goes
 /// only to the servers the account names.
-pub(super) fn referred(f: &Facts, said: String, out: &mut Out) {
-    out.add(
-        finding(
-            f.service,
-            ids::WRONG_SERVER,
-            Confidence::Likely,
-            "The server says your mailbox is on another server",
-        )
-        .ev(said)
-        .ev("mailfix does not follow such referrals: it sends your password only to the servers you set")
-        .fix("Ask your provider which server holds your mailbox now, and set that server here.")
-        .fix("Check the server's words above: they may name the other server; trust that name only if your provider confirms it."),
-    );
+pub(super) fn referred(f: &Facts, said: String, referral: Option<&str>, out: &mut Out) {
+    let mut found = finding(
+        f.service,
+        ids::WRONG_SERVER,
+        Confidence::Likely,
+        "The server says your mailbox is on another server",
+    )
+    .ev(said);
+    if let Some(other) = referral {
+        found = found.ev(format!("the server it points at is {other}"));
+    }
+    found = found.ev("mailfix does not follow such referrals: it sends your password only to the servers you set");
+    out.add(match referral {
+        Some(other) => found
+            .fix(format!("Ask your provider whether {other} is now the server for your mailbox; if it is, set it as the incoming server."))
+            .fix("Do not take the name on the server's word alone: a server can point anywhere, and your password would follow."),
+        None => found
+            .fix("Ask your provider which server holds your mailbox now, and set that server here.")
+            .fix("Check the server's words above: they may name the other server; trust that name only if your provider confirms it."),
+    });
 }

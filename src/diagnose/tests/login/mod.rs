@@ -148,6 +148,14 @@ use scenes::*;
     None
 )]
 #[case::referral(
+    imap_login(imap_r(Status::ImapNo, None, "Log in on the other server").with_referral("imap2.example.org:1143")),
+    IN,
+    ids::WRONG_SERVER,
+    Likely,
+    "the server it points at is imap2.example.org:1143",
+    None
+)]
+#[case::referral_without_a_server(
     imap_login(imap_r(Status::ImapNo, Some("REFERRAL"), "Log in on the other server")),
     IN,
     ids::WRONG_SERVER,
@@ -160,7 +168,7 @@ use scenes::*;
     IN,
     ids::WRONG_SERVER,
     Likely,
-    "greeted with `* BYE [REFERRAL imap://u@imap2.example.org/] Server moved`",
+    "the server it points at is imap2.example.org",
     None
 )]
 #[case::injected(

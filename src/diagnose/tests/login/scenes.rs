@@ -101,7 +101,9 @@ pub(super) fn referral_greeting() -> Rb {
                 .and_then(|p| p.session.as_mut())
                 .and_then(|s| s.greeting.as_mut())
                 .unwrap();
-            g.reply = Some(imap_r(Status::ImapBye, Some("REFERRAL"), "Server moved"));
+            g.reply = Some(
+                imap_r(Status::ImapBye, None, "Server moved").with_referral("imap2.example.org"),
+            );
         })
 }
 
