@@ -22,6 +22,7 @@ pub mod import;
 pub mod lab;
 pub mod output;
 pub mod password;
+pub mod peer;
 pub mod plan;
 pub mod probe;
 pub mod proto;

@@ -59,6 +59,36 @@ fn held_pop3_session_is_mailbox_locked() {
     drop(held);
 }
 
+/// Login 4 from the config: the account `club` (an address at
+/// club.mailfix.test) was set up with the server of the account `home`
+/// (mail.mailfix.test, named in home's own domain). Dovecot does not know
+/// the club address and refuses it.
+#[test]
+fn server_copied_from_another_account_is_wrong_server() {
+    let Some(w) = world() else { return };
+    let case = w.case("copied_server");
+    let club_user = "carol@club.mailfix.test";
+    let stranger = case.curl_login(&format!("imaps://{MAIL_HOST}/"), club_user, PASSWORD);
+    case.witness_fails(
+        "Dovecot refuses the club address",
+        &stranger,
+        "AUTHENTICATIONFAILED",
+    );
+    let home_user = case.curl_login(&format!("imaps://{MAIL_HOST}/"), ALICE, PASSWORD);
+    case.witness_ok("Dovecot knows the home address", &home_user, "INBOX");
+
+    let home = Account::new("home").incoming(w.imap(993, "tls"));
+    let club = Account::new("club")
+        .email(club_user)
+        .incoming(w.imap(993, "tls").user(club_user));
+    let check = case.check_among(&club, &[&home]);
+    check.expect_first("incoming", "login", 4);
+    let evidence = check.first()["evidence"].to_string();
+    if !evidence.contains("your account `home`") {
+        check.fail("the finding does not name the account whose server this is");
+    }
+}
+
 /// Login 5: the server presents a certificate for another name (signed by
 /// the trusted test CA). mailfix must not send the password there.
 #[test]

@@ -6,7 +6,7 @@ use crate::import;
 use crate::lab::Lab;
 use crate::tui::{self, Launch, LaunchAccount};
 
-use super::targets::{from_config, from_lab, probe_options};
+use super::targets::{self, from_config, from_lab, probe_options};
 use super::{Cli, Exit};
 
 /// The wizard over the config's accounts. Without a config file (and no
@@ -93,7 +93,7 @@ fn detected(
             options: options.clone(),
         })
         .collect();
-    (accounts, warnings)
+    (targets::with_peers(accounts), warnings)
 }
 
 async fn start(launch: Launch) -> Exit {

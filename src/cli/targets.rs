@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use crate::config::{self, Config, ConfigError};
 use crate::import::{self, Kind};
 use crate::lab::Lab;
+use crate::peer::peers_of;
 use crate::probe::ProbeOptions;
 use crate::tui::LaunchAccount;
 
@@ -36,15 +37,17 @@ pub fn from_config(cli: &Cli, missing_ok: bool) -> Result<Option<FromConfig>, Ex
     let options = probe_options(cli.dns_server);
     Ok(Some(FromConfig {
         path: loaded.path,
-        accounts: loaded
-            .accounts
-            .into_iter()
-            .map(|account| LaunchAccount {
-                account,
-                options: options.clone(),
-                note: None,
-            })
-            .collect(),
+        accounts: with_peers(
+            loaded
+                .accounts
+                .into_iter()
+                .map(|account| LaunchAccount {
+                    account,
+                    options: options.clone(),
+                    note: None,
+                })
+                .collect(),
+        ),
         warnings: loaded.warnings,
     }))
 }
@@ -94,15 +97,36 @@ pub fn from_import(
         .map(ToString::to_string)
         .collect();
     let options = probe_options(cli.dns_server);
+    let all: Vec<crate::account::Account> = imported
+        .accounts
+        .iter()
+        .map(|a| a.account.clone())
+        .collect();
     let accounts = chosen
         .into_iter()
-        .map(|item| LaunchAccount {
-            account: item.account.clone(),
-            options: options.clone(),
-            note: Some(format!("from {}", item.origin_summary())),
+        .map(|item| {
+            let me = imported.accounts.iter().position(|a| std::ptr::eq(a, item));
+            LaunchAccount {
+                account: item.account.clone(),
+                options: ProbeOptions {
+                    peers: me.map(|i| peers_of(&all, i)).unwrap_or_default(),
+                    ..options.clone()
+                },
+                note: Some(format!("from {}", item.origin_summary())),
+            }
         })
         .collect();
     Ok((accounts, warnings))
+}
+
+/// Tell each account about the others of the same file (the diagnosis
+/// compares their servers).
+pub fn with_peers(mut accounts: Vec<LaunchAccount>) -> Vec<LaunchAccount> {
+    let all: Vec<crate::account::Account> = accounts.iter().map(|a| a.account.clone()).collect();
+    for (i, target) in accounts.iter_mut().enumerate() {
+        target.options.peers = peers_of(&all, i);
+    }
+    accounts
 }
 
 /// Options for probing real accounts: `--dns-server` and the pin store.

@@ -28,6 +28,7 @@ use std::net::IpAddr;
 
 use crate::account::{Account, Service};
 use crate::event::Step;
+use crate::peer::Peer;
 
 /// How one of several quick repeated connects ended (the stability probe).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +102,9 @@ pub struct Report {
     /// servers (a `ca_file` that could not be read, pins that could not be
     /// saved). Shown as notes.
     pub run_notes: Vec<String>,
+    /// The other accounts of the same config (names, addresses, hosts), to
+    /// tell a server copied from one of them. Empty for the demo's samples.
+    pub peers: Vec<Peer>,
 }
 
 impl Report {
@@ -118,6 +122,7 @@ impl Report {
             elapsed_ms: 0.0,
             deadline_hit: false,
             run_notes: Vec::new(),
+            peers: Vec::new(),
         }
     }
 

@@ -163,6 +163,8 @@ impl Lab {
                         state_dir: None,
                         network: Network::Simulated(Arc::new(network)),
                         extra_roots: vec![certs.ca()],
+                        // The samples are different people's accounts.
+                        peers: Vec::new(),
                     },
                 }
             })

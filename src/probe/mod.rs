@@ -39,6 +39,7 @@ pub mod world;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::peer::Peer;
 use rustls_pki_types::CertificateDer;
 
 pub use engine::{mode_detail, path_kinds, run, split_mode};
@@ -57,4 +58,7 @@ pub struct ProbeOptions {
     /// Trust anchors beyond the system's and the account's `ca_file` (the
     /// lab's CA).
     pub extra_roots: Vec<CertificateDer<'static>>,
+    /// The other accounts of the same config: not probed, only handed to
+    /// the report for the diagnosis to compare servers with.
+    pub peers: Vec<Peer>,
 }

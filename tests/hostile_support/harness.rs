@@ -141,6 +141,7 @@ pub async fn run(case: &Case) -> Outcome {
         state_dir: None,
         network: Network::Simulated(Arc::new(network)),
         extra_roots: vec![certs.ca()],
+        ..ProbeOptions::default()
     };
     let account = account(case);
     let limits = Limits::from_timeout(case.timeout);

@@ -44,6 +44,22 @@ impl Case {
         self.run_check(cmd, &account.name)
     }
 
+    /// As [`Case::check`], with `others` written into the same config file
+    /// before `account`, and only `account` checked (`check NAME`).
+    pub fn check_among(&self, account: &Account, others: &[&Account]) -> Check<'_> {
+        let config = self.path("config.toml");
+        let mut toml: Vec<String> = others.iter().map(|a| a.to_toml()).collect();
+        toml.push(account.to_toml());
+        if let Err(e) = fs::write(&config, toml.join("\n"))
+            .and_then(|()| fs::set_permissions(&config, fs::Permissions::from_mode(0o600)))
+        {
+            self.fail(format!("cannot write {}: {e}", config.display()));
+        }
+        let mut cmd = self.mailfix(&["check", "--json"]);
+        cmd.arg("--config").arg(&config).arg(&account.name);
+        self.run_check(cmd, &account.name)
+    }
+
     /// This test's `HOME`: a scratch directory, where the mail clients'
     /// files go when a test wants them found at their usual places.
     pub fn home(&self) -> PathBuf {

@@ -9,6 +9,7 @@ use crate::account::{AuthMech, PasswordSource};
 use crate::catalogue::ids;
 use crate::evidence::{EndpointProbe, Session};
 use crate::finding::{Confidence, Finding};
+use crate::peer::{Peer, in_domain};
 
 use super::mechanism::mech_name;
 
@@ -31,6 +32,9 @@ pub(super) fn bad_credentials(
         let mx = best_published(f, false);
         if let Some(alt) = srv {
             wrong_server(f, alt, Confidence::Likely, &answered, out);
+            c1 = Confidence::Possible;
+        } else if let Some(peer) = copied_from(f) {
+            peer_server(f, peer, &answered, out);
             c1 = Confidence::Possible;
         } else if let Some(alt) = mx {
             wrong_server(f, alt, Confidence::Possible, &answered, out);
@@ -131,6 +135,49 @@ pub(super) fn wrong_server(
         ))
         .fix(line)
         .patch(Some(patch)),
+    );
+}
+
+/// Another account of the same config whose own server this is: the host
+/// is named in that account's mail domain and that account uses it, while
+/// this account's address is in another domain. The sign of settings
+/// copied from one account into the next.
+fn copied_from<'a>(f: &Facts<'a>) -> Option<&'a Peer> {
+    let mine = f.domain.as_deref()?;
+    if in_domain(&f.want.host.to_ascii_lowercase(), mine) {
+        return None;
+    }
+    f.report
+        .peers
+        .iter()
+        .find(|p| p.domain().is_some_and(|d| d != mine) && p.owns_host(&f.want.host))
+}
+
+fn peer_server(f: &Facts, peer: &Peer, answered: &str, out: &mut Out) {
+    let domain = f.domain.as_deref().unwrap_or_default();
+    out.add(
+        finding(
+            f.service,
+            ids::WRONG_SERVER,
+            Confidence::Likely,
+            format!("{} is the server of your account {}", f.want.host, quote(&peer.name)),
+        )
+        .ev(format!(
+            "your account {} ({}) uses {} too, a server named in its own domain",
+            quote(&peer.name),
+            peer.email,
+            f.want.host
+        ))
+        .ev(format!(
+            "this account's address is at {domain}, and nothing published for {domain} names {}",
+            f.want.host
+        ))
+        .ev(answered.to_owned())
+        .fix(format!(
+            "If these settings were copied from {}, set the server your provider gives for {domain} instead.",
+            quote(&peer.name)
+        ))
+        .fix("If both addresses really live on this server, the user name or password is what the server refused: check them."),
     );
 }
 

@@ -60,7 +60,8 @@ pub async fn run(
         plan.limits.timeout,
         options.network.unplugged(),
     );
-    let report = Report::new(plan.account.clone(), dns.description());
+    let mut report = Report::new(plan.account.clone(), dns.description());
+    report.peers = options.peers.clone();
 
     // Trust stores and pins are files: read them off the async threads.
     let setup = {

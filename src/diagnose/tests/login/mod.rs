@@ -1,5 +1,6 @@
 //! Login causes 1–5.
 
+mod peers;
 mod scenes;
 
 use rstest::rstest;
