@@ -10,18 +10,15 @@ use crate::account::{Account, Service, email_domain};
 pub struct Peer {
     pub name: String,
     pub email: String,
-    /// The incoming and outgoing servers' host names, lowercased.
-    pub hosts: Vec<(Service, String)>,
+    /// The incoming and outgoing servers' host names, normalised.
+    pub hosts: Vec<String>,
 }
 
 impl Peer {
     pub fn of(account: &Account) -> Self {
         let hosts = [Service::Incoming, Service::Outgoing]
             .into_iter()
-            .filter_map(|service| {
-                let host = &account.server(service)?.host;
-                Some((service, host.trim_end_matches('.').to_ascii_lowercase()))
-            })
+            .filter_map(|service| account.server(service).map(|s| normalise(&s.host)))
             .collect();
         Peer {
             name: account.name.clone(),
@@ -38,18 +35,22 @@ impl Peer {
     /// `host` is named inside this peer's mail domain (`mail.a.org` for
     /// `alice@a.org`), and the peer uses it too, for either service.
     pub fn owns_host(&self, host: &str) -> bool {
-        let host = host.trim_end_matches('.').to_ascii_lowercase();
-        self.domain().is_some_and(|d| in_domain(&host, &d))
-            && self.hosts.iter().any(|(_, h)| *h == host)
+        self.domain().is_some_and(|d| in_domain(host, &d)) && self.hosts.contains(&normalise(host))
     }
 }
 
-/// `host` is `domain` or a name under it.
+/// `host` is `domain` or a name under it (any case, a final dot or not).
 pub fn in_domain(host: &str, domain: &str) -> bool {
+    let (host, domain) = (normalise(host), normalise(domain));
     host == domain
         || host
-            .strip_suffix(domain)
+            .strip_suffix(&domain)
             .is_some_and(|head| head.ends_with('.'))
+}
+
+/// A host name as compared here: lowercase, without a final dot.
+fn normalise(host: &str) -> String {
+    host.trim_end_matches('.').to_ascii_lowercase()
 }
 
 /// Every account of `accounts` but the one at `me`, as peers of it.
@@ -103,10 +104,7 @@ mod tests {
         let peers = peers_of(&all, 1);
         assert_eq!(peers.len(), 1);
         assert_eq!(peers[0].name, "home");
-        assert_eq!(
-            peers[0].hosts,
-            vec![(Service::Incoming, "mail.a.org".into())]
-        );
+        assert_eq!(peers[0].hosts, vec!["mail.a.org".to_string()]);
     }
 
     #[rstest]
@@ -114,6 +112,7 @@ mod tests {
     #[case("mail.a.org", "a.org", true)]
     #[case("mail.xa.org", "a.org", false)]
     #[case("org", "a.org", false)]
+    #[case("Mail.A.ORG.", "a.org", true)]
     fn hosts_in_domains(#[case] host: &str, #[case] domain: &str, #[case] want: bool) {
         assert_eq!(in_domain(host, domain), want);
     }

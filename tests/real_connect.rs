@@ -65,22 +65,7 @@ fn healthy_pop3_account_has_no_finding() {
 fn healthy_smtp_account_has_no_finding_and_sends_no_data() {
     let Some(w) = world() else { return };
     let case = w.case("healthy_smtp");
-    let swaks = case.swaks(
-        587,
-        &[
-            "--tls",
-            "--auth",
-            "PLAIN",
-            "--auth-user",
-            ALICE,
-            "--auth-password",
-            PASSWORD,
-            "--from",
-            ALICE,
-            "--to",
-            support::OUTSIDE_RCPT,
-        ],
-    );
+    let swaks = case.swaks_as_alice(ALICE);
     case.witness_ok(
         "swaks: authenticated relay on 587 is accepted",
         &swaks,

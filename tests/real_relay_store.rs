@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use support::proc;
 use support::store::FullDisk;
-use support::{ALICE, Account, BOSS, OUTSIDE_RCPT, PASSWORD, world};
+use support::{ALICE, Account, BOSS, OUTSIDE_RCPT, world};
 
 /// Relay 1: without authentication the outside recipient is refused
 /// (`554 5.7.1 Relay access denied`) while AUTH is offered after STARTTLS.
@@ -37,22 +37,7 @@ fn unauthenticated_relay_refused_is_authentication_required() {
 fn sender_not_owned_by_login_is_sender_not_allowed() {
     let Some(w) = world() else { return };
     let case = w.case("sender_not_owned");
-    let swaks = case.swaks(
-        587,
-        &[
-            "--tls",
-            "--auth",
-            "PLAIN",
-            "--auth-user",
-            ALICE,
-            "--auth-password",
-            PASSWORD,
-            "--from",
-            BOSS,
-            "--to",
-            OUTSIDE_RCPT,
-        ],
-    );
+    let swaks = case.swaks_as_alice(BOSS);
     case.witness_fails(
         "swaks as alice sending from boss is refused",
         &swaks,

@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::account::Account;
 use crate::config::{self, Config, ConfigError};
 use crate::import::{self, Kind};
 use crate::lab::Lab;
@@ -97,23 +98,26 @@ pub fn from_import(
         .map(ToString::to_string)
         .collect();
     let options = probe_options(cli.dns_server);
-    let all: Vec<crate::account::Account> = imported
-        .accounts
-        .iter()
-        .map(|a| a.account.clone())
-        .collect();
+    let all = with_peers(
+        imported
+            .accounts
+            .iter()
+            .map(|item| LaunchAccount {
+                account: item.account.clone(),
+                options: options.clone(),
+                note: Some(format!("from {}", item.origin_summary())),
+            })
+            .collect(),
+    );
+    // Each chosen account, beside all the others of the files.
     let accounts = chosen
         .into_iter()
-        .map(|item| {
-            let me = imported.accounts.iter().position(|a| std::ptr::eq(a, item));
-            LaunchAccount {
-                account: item.account.clone(),
-                options: ProbeOptions {
-                    peers: me.map(|i| peers_of(&all, i)).unwrap_or_default(),
-                    ..options.clone()
-                },
-                note: Some(format!("from {}", item.origin_summary())),
-            }
+        .filter_map(|item| {
+            let i = imported
+                .accounts
+                .iter()
+                .position(|a| std::ptr::eq(a, item))?;
+            all.get(i).cloned()
         })
         .collect();
     Ok((accounts, warnings))
@@ -122,7 +126,7 @@ pub fn from_import(
 /// Tell each account about the others of the same file (the diagnosis
 /// compares their servers).
 pub fn with_peers(mut accounts: Vec<LaunchAccount>) -> Vec<LaunchAccount> {
-    let all: Vec<crate::account::Account> = accounts.iter().map(|a| a.account.clone()).collect();
+    let all: Vec<Account> = accounts.iter().map(|a| a.account.clone()).collect();
     for (i, target) in accounts.iter_mut().enumerate() {
         target.options.peers = peers_of(&all, i);
     }
@@ -191,5 +195,45 @@ fn config_error(err: &ConfigError) -> Exit {
     match err {
         ConfigError::Invalid { .. } => Exit::usage(err.to_string()),
         _ => Exit::usage(format!("mailfix: {err}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::{Protocol, Security, ServerSettings};
+
+    fn launch(name: &str, host: &str) -> LaunchAccount {
+        LaunchAccount {
+            account: Account {
+                name: name.into(),
+                email: format!("{name}@{host}"),
+                incoming: Some(ServerSettings::standard(
+                    Protocol::Imap,
+                    host,
+                    Security::Tls,
+                )),
+                outgoing: None,
+                store: None,
+            },
+            options: ProbeOptions::default(),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn each_account_sees_every_other_and_not_itself() {
+        let all = with_peers(vec![
+            launch("a", "a.org"),
+            launch("b", "b.org"),
+            launch("c", "c.org"),
+        ]);
+        let names = |t: &LaunchAccount| -> Vec<String> {
+            t.options.peers.iter().map(|p| p.name.clone()).collect()
+        };
+        assert_eq!(names(&all[0]), ["b", "c"]);
+        assert_eq!(names(&all[1]), ["a", "c"]);
+        assert_eq!(names(&all[2]), ["a", "b"]);
+        assert_eq!(all[2].options.peers[0].hosts, ["a.org"]);
     }
 }

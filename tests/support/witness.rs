@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::proc::{self, Ran};
 use super::world::Case;
-use super::{MAIL_HOST, MAIL_IP, PASSWORD, wire};
+use super::{ALICE, MAIL_HOST, MAIL_IP, OUTSIDE_RCPT, PASSWORD, wire};
 
 const LIMIT: Duration = Duration::from_secs(20);
 
@@ -40,6 +40,27 @@ impl Case {
             .arg(&self.world.ca_file)
             .args(args);
         proc::run(&mut cmd, LIMIT).unwrap_or_else(|e| self.fail(e))
+    }
+
+    /// swaks on 587 with STARTTLS, logged in as alice (AUTH PLAIN), from
+    /// `from` to the outside recipient; it quits after RCPT.
+    pub fn swaks_as_alice(&self, from: &str) -> Ran {
+        self.swaks(
+            587,
+            &[
+                "--tls",
+                "--auth",
+                "PLAIN",
+                "--auth-user",
+                ALICE,
+                "--auth-password",
+                PASSWORD,
+                "--from",
+                from,
+                "--to",
+                OUTSIDE_RCPT,
+            ],
+        )
     }
 
     /// `openssl s_client` to `host:port` verifying the name `host` against the test CA.

@@ -144,7 +144,7 @@ pub(super) fn wrong_server(
 /// copied from one account into the next.
 fn copied_from<'a>(f: &Facts<'a>) -> Option<&'a Peer> {
     let mine = f.domain.as_deref()?;
-    if in_domain(&f.want.host.to_ascii_lowercase(), mine) {
+    if in_domain(&f.want.host, mine) {
         return None;
     }
     f.report

@@ -3,7 +3,6 @@
 
 use rstest::rstest;
 
-use crate::account::Service;
 use crate::catalogue::ids;
 use crate::diagnose::testkit::*;
 use crate::evidence::Status;
@@ -18,7 +17,7 @@ fn home() -> Peer {
     Peer {
         name: "home".into(),
         email: "bob@example.org".into(),
-        hosts: vec![(Service::Incoming, HOST.into())],
+        hosts: vec![HOST.into()],
     }
 }
 
@@ -67,11 +66,11 @@ fn a_server_copied_from_another_account_is_the_wrong_server() {
 #[case::same_domain("carol@example.org", vec![home()])]
 #[case::no_other_accounts("alice@club.example", vec![])]
 #[case::peer_on_a_provider_host("alice@club.example", vec![Peer {
-    hosts: vec![(Service::Incoming, "imap.provider.net".into())],
+    hosts: vec!["imap.provider.net".into()],
     ..home()
 }])]
 #[case::peer_without_that_host("alice@club.example", vec![Peer {
-    hosts: vec![(Service::Outgoing, "smtp.example.org".into())],
+    hosts: vec!["smtp.example.org".into()],
     ..home()
 }])]
 #[case::host_in_own_domain_too("alice@mail.example.org", vec![home()])]
@@ -87,7 +86,7 @@ fn no_copied_server_without_that_evidence(#[case] email: &str, #[case] peers: Ve
 }
 
 #[test]
-fn an_accepted_login_rules_the_copied_server_out() {
+fn an_accepted_login_beside_a_peer_on_the_same_server_is_healthy() {
     let d = healthy_imap()
         .edit(|r| {
             r.account.email = "alice@club.example".into();
